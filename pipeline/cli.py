@@ -1,0 +1,201 @@
+"""Command line: one short handler per verb; errors become one line and an exit status.
+
+Exit status: 0 success, 1 failure, 2 usage error or no model installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import InputError, PipelineError, UsageError
+
+DEFAULT_INPUT_GLOB = "input/*.txt"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except PipelineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("interrupted: stopped; finished outputs are complete, unfinished ones were not written", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: say so in one line unless --debug asks for the traceback
+        if args.debug:
+            raise
+        print(f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Offline German→English bilingual briefs.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
+    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    brief = verbs.add_parser("brief", help="translate German text files into bilingual HTML, PDF and JSON briefs")
+    brief.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help=f"German .txt files (default: {DEFAULT_INPUT_GLOB})")
+    brief.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
+    brief.add_argument("--timings", action="store_true", help="print time and peak memory per stage")
+    brief.set_defaults(handler=_brief)
+
+    seg = verbs.add_parser("segment", help="split German text on stdin into sentences, one a line")
+    seg.add_argument("--eval", type=Path, metavar="FILE.jsonl", help="score the splitter on gold sentences instead")
+    seg.set_defaults(handler=_segment)
+
+    model = verbs.add_parser("model", help="list or install German→English model packages")
+    model.set_defaults(handler=lambda _args: model.print_help() or 2)
+    model_verbs = model.add_subparsers(title="model commands", metavar="ACTION")
+    model_verbs.add_parser("list", help="list installed translation packages").set_defaults(handler=_model_list)
+    install = model_verbs.add_parser("install", help="validate and install a .argosmodel file")
+    install.add_argument("file", type=Path, metavar="FILE.argosmodel")
+    install.set_defaults(handler=_model_install)
+    model_verbs.add_parser("download", help="install de→en from Argos Translate's package index (needs internet)").set_defaults(
+        handler=_model_download
+    )
+    for sub in (brief, seg, model, install):
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from pipeline import build, packages
+    from pipeline.translate import Translator
+
+    inputs = args.inputs or sorted(Path().glob(DEFAULT_INPUT_GLOB))
+    if not inputs:
+        raise UsageError(f"no input files: put German .txt files into input/ or name them (python -m pipeline brief FILE ...)")
+    stems = [path.stem for path in inputs]
+    duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
+    if duplicates:
+        raise UsageError(f"several inputs would write output/{duplicates[0]}.*; rename one of them")
+    build.ensure_writable(args.out)
+    translator = Translator(packages.find_package())
+    failures = 0
+    progress = _Progress(total_documents=len(inputs))
+    for path in inputs:
+        try:
+            result = build.build_brief(path, args.out, translator, progress.start_document, progress.advance)
+        except PipelineError as error:
+            progress.clear()
+            print(f"error: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        finally:
+            progress.end_document()
+        pairs = len(result.brief.pairs)
+        print(f"{path}: {pairs} sentences → " + ", ".join(str(p) for p in result.written), file=sys.stderr)
+        if args.timings:
+            _print_timings(path, result.figures)
+    progress.close()
+    return 1 if failures else 0
+
+
+def _print_timings(path: Path, figures) -> None:
+    print(f"timings for {path}:", file=sys.stderr)
+    for figure in figures:
+        print(f"  {figure.stage:<12} {figure.seconds:8.2f} s   peak RSS {figure.peak_rss_mb:8.1f} MB", file=sys.stderr)
+    print(f"  {'total':<12} {sum(f.seconds for f in figures):8.2f} s", file=sys.stderr)
+
+
+class _Progress:
+    """Documents and sentences on stderr; silent when stderr is not a terminal."""
+
+    def __init__(self, total_documents: int):
+        from tqdm import tqdm
+
+        quiet = not sys.stderr.isatty()
+        self._tqdm = tqdm
+        self._documents = tqdm(total=total_documents, unit="doc", desc="documents", position=0, disable=quiet, file=sys.stderr)
+        self._sentences = None
+        self._quiet = quiet
+
+    def start_document(self, sentences: int) -> None:
+        self._sentences = self._tqdm(total=sentences, unit="sent", desc="sentences", position=1, leave=False,
+                                     disable=self._quiet, file=sys.stderr)
+
+    def advance(self, done: int) -> None:
+        if self._sentences is not None:
+            self._sentences.update(done)
+
+    def end_document(self) -> None:
+        self.clear()
+        self._documents.update(1)
+
+    def clear(self) -> None:
+        if self._sentences is not None:
+            self._sentences.close()
+            self._sentences = None
+
+    def close(self) -> None:
+        self.clear()
+        self._documents.close()
+
+
+def _segment(args: argparse.Namespace) -> int:
+    from pipeline import read, segment
+
+    if args.eval:
+        scores = segment.evaluate(_gold_runs(args.eval))
+        print(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}  "
+              f"({scores.true_positives} correct, {scores.false_positives} false, {scores.false_negatives} missed boundaries)")
+        return 0
+    document = read.parse_document(sys.stdin.buffer.read(), name="<stdin>")
+    segments = segment.segment(document)
+    paragraphs = [[s.text for s in segments if s.paragraph == p.number] for p in document.paragraphs]
+    print("\n\n".join("\n".join(sentences) for sentences in paragraphs))
+    return 0
+
+
+def _gold_runs(path: Path) -> list[list[str]]:
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    runs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            sentences = json.loads(line)["sentences"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InputError(f'{path}:{number}: expected a JSON object with "sentences": [...]') from None
+        if not isinstance(sentences, list) or not all(isinstance(s, str) for s in sentences):
+            raise InputError(f'{path}:{number}: "sentences" must be a list of strings')
+        runs.append(sentences)
+    return runs
+
+
+def _model_list(_args: argparse.Namespace) -> int:
+    from pipeline import packages
+
+    found = packages.installed_packages()
+    if not found:
+        print(f"no translation packages installed in {packages.packages_dir()}", file=sys.stderr)
+    for package in found:
+        print(f"{package.from_code}→{package.to_code}  {package.name}  {package.version}  {package.path}")
+    return 0
+
+
+def _model_install(args: argparse.Namespace) -> int:
+    from pipeline import packages
+
+    package = packages.install_archive(args.file)
+    print(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}")
+    return 0
+
+
+def _model_download(_args: argparse.Namespace) -> int:
+    from pipeline import packages
+
+    package = packages.download_from_index()
+    print(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}")
+    return 0

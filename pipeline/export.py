@@ -1,0 +1,47 @@
+"""Exporters: a brief as data for other tools."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.model import Brief
+
+
+def to_json(brief: Brief) -> str:
+    """The aligned pairs with ids and scores, plus the provenance that produced them."""
+    document = brief.document
+    signature = brief.signature
+    data = {
+        "document": {
+            "name": document.name,
+            "title": document.title,
+            "source": document.source,
+            "date": document.date,
+            "author": document.author,
+            "input": str(document.path) if document.path else None,
+            "sha256": document.sha256,
+            "encoding": document.encoding,
+            "encoding_detected": document.encoding_detected,
+        },
+        "provenance": {
+            "signature": signature.line(),
+            "pipeline_version": signature.pipeline_version,
+            "splitter": signature.splitter,
+            "model": {"name": signature.package.name, "version": signature.package.version},
+            "ctranslate2_version": signature.ctranslate2_version,
+            "decoding": signature.decoding.describe(),
+            "created": brief.created,
+        },
+        "pairs": [
+            {
+                "id": pair.segment.id,
+                "paragraph": pair.segment.paragraph,
+                "source": pair.segment.text,
+                "target": pair.target,
+                "score": None if pair.score is None else round(pair.score, 4),
+                "origin": pair.origin,
+            }
+            for pair in brief.pairs
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,139 @@
+"""The data contract between stages: small frozen data classes, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    """1-based position in the document; segment ids start with ``p<number>``."""
+    text: str
+    """The paragraph with soft line wraps joined and whitespace runs collapsed."""
+    line: int
+    """Line of the input file where the paragraph starts (for error messages)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    """Output file stem, from the input file name."""
+    title: str
+    source: str | None
+    date: str | None
+    author: str | None
+    path: Path | None
+    """The input file; ``None`` for standard input."""
+    sha256: str
+    """Of the input file's bytes, as read."""
+    encoding: str
+    """The encoding the bytes were decoded with."""
+    encoding_detected: bool
+    """True when the file was not UTF-8 and ``encoding`` was detected, i.e. assumed."""
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    """``p<paragraph>.s<sentence>``, both 1-based, e.g. ``p3.s2``."""
+    paragraph: int
+    text: str
+    start: int
+    """Character offset of the sentence in its paragraph's text."""
+    end: int
+
+
+@dataclass(frozen=True)
+class ModelPackage:
+    """An installed Argos Translate package."""
+
+    name: str
+    version: str
+    from_code: str
+    to_code: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Argos Translate's own decoding settings, plus our length cap."""
+
+    beam_size: int = 4
+    length_penalty: float = 0.2
+    replace_unknowns: bool = True
+    compute_type: str = "int8"
+    max_length_ratio: float = 3.0
+    """Output may be at most ``ratio × source tokens + max_length_extra`` tokens."""
+    max_length_extra: int = 10
+
+    def describe(self) -> str:
+        return (
+            f"beam {self.beam_size}, length penalty {self.length_penalty}, "
+            f"replace unknowns {'on' if self.replace_unknowns else 'off'}, {self.compute_type}, "
+            f"max length {self.max_length_ratio:g}×source+{self.max_length_extra}"
+        )
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    score: float
+    """Mean log-probability per output token (0 is certain; lower is less confident)."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    segment: Segment
+    target: str
+    score: float | None
+    origin: str
+    """``mt`` for machine translation."""
+
+
+@dataclass(frozen=True)
+class AlignedParagraph:
+    number: int
+    pairs: tuple[Pair, ...]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Everything that produced a brief, in the spirit of sacrebleu's signatures."""
+
+    pipeline_version: str
+    splitter: str
+    package: ModelPackage
+    ctranslate2_version: str
+    decoding: DecodingSettings
+
+    def line(self) -> str:
+        return "|".join(
+            (
+                f"pipeline:{self.pipeline_version}",
+                f"split:{self.splitter}",
+                f"model:{self.package.name}@{self.package.version}",
+                f"ct2:{self.ctranslate2_version}",
+                f"beam:{self.decoding.beam_size}",
+                f"lp:{self.decoding.length_penalty}",
+                f"unk:{'replace' if self.decoding.replace_unknowns else 'keep'}",
+                f"type:{self.decoding.compute_type}",
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The one object templates and exporters see."""
+
+    document: Document
+    paragraphs: tuple[AlignedParagraph, ...]
+    signature: Signature
+    created: str
+    """ISO 8601 timestamp of the build."""
+
+    @property
+    def pairs(self) -> tuple[Pair, ...]:
+        return tuple(pair for paragraph in self.paragraphs for pair in paragraph.pairs)

