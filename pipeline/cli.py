@@ -61,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     model_verbs.add_parser("download", help="install de→en from Argos Translate's package index (needs internet)").set_defaults(
         handler=_model_download
     )
-    for sub in (brief, seg, model, install):
+    setup = model_verbs.add_parser("setup", help="what make setup runs: install FILE, else models/*.argosmodel, else try the index")
+    setup.add_argument("--file", type=Path, metavar="FILE.argosmodel")
+    setup.set_defaults(handler=_model_setup)
+    for sub in (brief, seg, model, install, setup):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -198,4 +201,29 @@ def _model_download(_args: argparse.Namespace) -> int:
 
     package = packages.download_from_index()
     print(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}")
+    return 0
+
+
+def _model_setup(args: argparse.Namespace) -> int:
+    """Install a de→en package if one can be had; never fail setup for want of one."""
+    from pipeline import packages
+
+    archives = [args.file] if args.file else sorted(Path("models").glob("*.argosmodel"))
+    for archive in archives:
+        package = packages.install_archive(archive)
+        print(f"installed {package.name} {package.version} from {archive}")
+    if archives:
+        return 0
+    try:
+        package = packages.find_package()
+        print(f"German→English model already installed: {package.name} {package.version} ({package.path})")
+        return 0
+    except PipelineError:
+        pass
+    try:
+        package = packages.download_from_index()
+        print(f"installed {package.name} {package.version} from Argos Translate's package index")
+    except PipelineError as error:
+        print(f"note: {error}", file=sys.stderr)
+        print(f"note: {packages.HOW_TO_GET_A_MODEL}", file=sys.stderr)
     return 0

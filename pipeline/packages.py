@@ -25,6 +25,7 @@ FROM_CODE, TO_CODE = "de", "en"
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 """Real de→en packages are 100–300 MB; anything past this is treated as a zip bomb."""
 MAX_ENTRIES = 10_000
+NETWORK_TIMEOUT_SECONDS = 30
 
 HOW_TO_GET_A_MODEL = (
     "No German→English model package is installed. Get one in one of three ways: "
@@ -100,16 +101,20 @@ def install_archive(archive: Path) -> ModelPackage:
 
 def download_from_index(from_code: str = FROM_CODE, to_code: str = TO_CODE) -> ModelPackage:
     """Fetch Argos' package index and install the package for the pair (needs internet)."""
-    from argostranslate import package as argos_package
+    import socket
 
-    try:
-        argos_package.update_package_index()
-        available = [p for p in argos_package.get_available_packages()
-                     if (p.from_code, p.to_code) == (from_code, to_code)]
-    except Exception as error:  # argostranslate raises bare Exceptions for network failures
-        raise PackageError(f"Argos Translate's package index cannot be reached: {error}") from None
+    from argostranslate import package as argos_package
+    from argostranslate import settings
+
+    socket.setdefaulttimeout(NETWORK_TIMEOUT_SECONDS)
+    # update_package_index() swallows network errors, and get_available_packages() then
+    # retries it recursively without end; so check that the index arrived first.
+    argos_package.update_package_index()
+    if not Path(settings.local_package_index).exists():
+        raise PackageError(f"Argos Translate's package index ({settings.remote_package_index}) cannot be reached")
+    available = [p for p in argos_package.get_available_packages() if (p.from_code, p.to_code) == (from_code, to_code)]
     if not available:
-        raise PackageError(f"Argos Translate's package index has no {from_code}→{to_code} package (or cannot be reached)")
+        raise PackageError(f"Argos Translate's package index has no {from_code}→{to_code} package")
     newest = max(available, key=lambda p: _version_key(p.package_version))
     try:
         archive = Path(newest.download())

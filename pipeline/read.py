@@ -21,6 +21,7 @@ from pipeline.model import Document, Paragraph
 FRONT_MATTER_KEYS = ("title", "source", "date", "author")
 FRONT_MATTER_FENCE = "---"
 MAX_CHAOS = 0.1
+WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
 """charset-normalizer's mess ratio above which a guessed encoding is not trusted."""
 
 _WHITESPACE_RUN = re.compile(r"\s+")
@@ -84,25 +85,41 @@ def _decode(data: bytes, label: str) -> tuple[str, str, bool]:
         utf8_error = error
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.chaos > MAX_CHAOS:
+    candidates = [
+        match for match in charset_normalizer.from_bytes(data)
+        if match.chaos <= MAX_CHAOS and _mostly_latin(str(match))
+    ]
+    if not candidates:
         line = data[: utf8_error.start].count(b"\n") + 1
         raise InputError(
             f"{label}:{line}: not UTF-8 (byte 0x{data[utf8_error.start]:02x}) and its encoding cannot be "
-            "detected with confidence; convert it, e.g. iconv -f latin1 -t utf-8"
+            "detected with confidence; convert it to UTF-8, e.g. iconv -f latin1 -t utf-8"
         )
-    return str(best), best.encoding, True
+    # Several single-byte encodings decode German alike; name the one German text is usually in.
+    for match in candidates:
+        for encoding in WESTERN_ENCODINGS:
+            if encoding in match.could_be_from_charset:
+                return data.decode(encoding), encoding, True
+    return str(candidates[0]), candidates[0].encoding, True
+
+
+def _mostly_latin(text: str) -> bool:
+    """German text decoded with the right encoding is almost all Latin letters."""
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    return bool(letters) and latin >= 0.95 * len(letters)
 
 
 def _front_matter(lines: list[str], label: str) -> tuple[dict[str, str], int]:
     """Parse ``---`` front matter; return its fields and the index of the first body line."""
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
         return {}, 0
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE), None)
+    if closing is None:
+        raise InputError(f"{label}:1: front matter opened with '---' is never closed; add a '---' line after it")
     fields: dict[str, str] = {}
-    for index in range(1, len(lines)):
+    for index in range(1, closing):
         line = lines[index].strip()
-        if line == FRONT_MATTER_FENCE:
-            return fields, index + 1
         if not line or line.startswith("#"):
             continue
         key, colon, value = line.partition(":")
@@ -113,7 +130,7 @@ def _front_matter(lines: list[str], label: str) -> tuple[dict[str, str], int]:
                 f"{', '.join(FRONT_MATTER_KEYS)}"
             )
         fields[key] = _clean(value.strip().strip('"').strip("'"))
-    raise InputError(f"{label}:1: front matter opened with '---' is never closed; add a '---' line after it")
+    return fields, closing + 1
 
 
 def _paragraphs(lines: list[str], start: int) -> list[Paragraph]:

@@ -1,0 +1,65 @@
+"""Shared fixtures: a real tiny Argos package, built once per session, installed
+through the same code path as a user's package into a temporary packages directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# argostranslate reads its settings when first imported: point it at a private
+# directory before anything imports it, so tests never see the user's packages.
+_ARGOS_HOME = Path(tempfile.mkdtemp(prefix="pipeline-tests-argos-"))
+os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+ARTICLE = ROOT / "input" / "bmw-ki-strategie-china.txt"
+FIGURES: list[str] = []
+"""Figures tests measured; printed at the end of the run."""
+
+
+def report(line: str) -> None:
+    FIGURES.append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def fixture_archive(tmp_path_factory) -> Path:
+    from pipeline.fixture_model import build_package
+
+    return build_package([ARTICLE.read_text("utf-8")], tmp_path_factory.mktemp("fixture") / "fixture-tiny.argosmodel")
+
+
+@pytest.fixture(scope="session")
+def fixture_package(fixture_archive):
+    from pipeline import packages
+
+    return packages.install_archive(fixture_archive)
+
+
+@pytest.fixture(scope="session")
+def translator(fixture_package):
+    from pipeline.translate import Translator
+
+    return Translator(fixture_package)
+
+
+def run_cli(*args: str, cwd: Path = ROOT, packages_dir: Path | None = None, stdin: bytes | None = None,
+            timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run ``python -m pipeline`` as a user would."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if packages_dir is not None:
+        env["ARGOS_PACKAGES_DIR"] = str(packages_dir)
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env, input=stdin,
+                          capture_output=True, timeout=timeout)

@@ -1,0 +1,59 @@
+"""The German splitter: fixture cases, the dev-set figure, and the command line."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED_DATA, report, run_cli
+from pipeline import segment
+from pipeline.read import parse_document
+
+CASES = Path(__file__).parent / "fixtures" / "segment_cases.txt"
+STOCK_PUNKT_F1 = 0.976
+
+
+def load_cases(path):
+    cases, lines = [], [l for l in path.read_text("utf-8").splitlines() if not l.startswith("# ")]
+    for block in "\n".join(lines).split("\n\n"):
+        rows = [row for row in block.strip().splitlines() if row]
+        if rows and rows[0].startswith("## "):
+            cases.append(pytest.param(rows[1], rows[2:], id=rows[0][3:]))
+    return cases
+
+
+@pytest.mark.parametrize("text, expected", load_cases(CASES))
+def test_case(text, expected):
+    assert [text[start:end] for start, end in segment.sentence_spans(text)] == expected
+
+
+def test_segment_ids_follow_paragraphs():
+    doc = parse_document("Erster Satz. Zweiter Satz.\nDritter Satz.".encode(), "x")
+    assert [(s.id, s.text) for s in segment.segment(doc)] == [
+        ("p1.s1", "Erster Satz."), ("p1.s2", "Zweiter Satz."), ("p2.s1", "Dritter Satz.")]
+
+
+def test_beats_stock_punkt_on_ud_german_gsd_dev():
+    result = run_cli("segment", "--eval", str(SHARED_DATA / "ud-german-gsd-dev.jsonl"))
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.decode().strip()
+    report(f"splitter on ud-german-gsd-dev.jsonl: {line} (stock Punkt F1 {STOCK_PUNKT_F1})")
+    f1 = float(line.split("F1 ")[1].split()[0])
+    assert f1 > STOCK_PUNKT_F1
+
+
+def test_segment_command_prints_a_sentence_a_line_and_blank_lines_between_paragraphs():
+    result = run_cli("segment", stdin="Am 3. Okt. 2025 sprach Dr. Zipse. Danach ging er.\nNeuer Absatz.\n".encode())
+    assert result.returncode == 0
+    assert result.stdout.decode() == "Am 3. Okt. 2025 sprach Dr. Zipse.\nDanach ging er.\n\nNeuer Absatz.\n"
+
+
+def test_segment_command_on_empty_input_is_an_error():
+    result = run_cli("segment", stdin=b"   \n")
+    assert result.returncode == 1 and b"no text" in result.stderr
+
+
+def test_eval_file_errors_name_the_line(tmp_path):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"sentences": ["Ein Satz."]}\nnot json\n')
+    result = run_cli("segment", "--eval", str(bad))
+    assert result.returncode == 1 and b"gold.jsonl:2:" in result.stderr
