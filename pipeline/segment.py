@@ -64,8 +64,19 @@ _VALID_ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})
 _FIRST_WORD = re.compile(r"^[„\"'(]*(?P<word>[\wäöüÄÖÜß]+)")
 
 
+_LIST_MARKER = re.compile(r"(?:^|:\s*)[(\[]?(?:\d{1,3}|[IVX]{1,4}|[a-z])[.)\]]$")
+_NO_WORD = re.compile(r"^(?:[^\w]+$|[:;,])")
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+_ELLIPSIS_BEFORE_CAPITAL = re.compile(r"(?:\.\.\.|…)\s+(?=[„\"'(]?[A-ZÄÖÜ])")
+
+
 def _is_false_boundary(left: str, right: str) -> bool:
     """Whether Punkt's boundary between ``left`` and ``right`` is not a sentence end."""
+    if _LIST_MARKER.search(left) or _NO_WORD.match(right):
+        return True  # "2." before "Soziale Bewegungen …" is a list marker; "!!!" or ": 5 AZR" is no sentence
+    letter = _FIRST_LETTER.search(right)
+    if letter and letter.group().islower() and not right[: letter.start()].strip(" „\"'(["):
+        return True  # German sentences start with a capital: "(mit Personal!) und gute Massagen"
     first = _FIRST_WORD.match(right)
     next_word = first["word"] if first else ""
     if next_word[:1].isdigit():
@@ -79,9 +90,19 @@ def _is_false_boundary(left: str, right: str) -> bool:
     return False
 
 
+def _split_after_ellipses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Punkt keeps "…" + capital together; German text usually starts a sentence there."""
+    spans = []
+    for match in _ELLIPSIS_BEFORE_CAPITAL.finditer(text, start, end):
+        spans.append((start, match.start() + len(match.group().rstrip())))
+        start = match.end()
+    spans.append((start, end))
+    return spans
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences in one paragraph."""
-    spans = list(_punkt().span_tokenize(text))
+    spans = [piece for start, end in _punkt().span_tokenize(text) for piece in _split_after_ellipses(text, start, end)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and _is_false_boundary(text[merged[-1][0] : merged[-1][1]], text[start:end]):
