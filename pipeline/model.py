@@ -85,12 +85,29 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A reason for a reviewer to look at a pair."""
+
+    check: str
+    """The check's name, e.g. ``numbers``."""
+    severity: str
+    """``error`` (very likely wrong) or ``warning`` (worth a look)."""
+    message: str
+    """What is wrong, in words a reviewer understands, naming the offending text."""
+    source_marks: tuple[str, ...] = ()
+    """Text in the German the check points at (highlighted on the review page)."""
+    target_marks: tuple[str, ...] = ()
+    """Text in the English the check points at."""
+
+
+@dataclass(frozen=True)
 class Pair:
     segment: Segment
     target: str
     score: float | None
     origin: str
     """``mt`` for machine translation."""
+    flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True)
