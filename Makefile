@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL ?=
-# WeasyPrint's Pango/HarfBuzz, poppler for pdftotext/pdftoppm in tests, the fonts the templates name.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core fonts-liberation
+# WeasyPrint's Pango/HarfBuzz and the fonts the templates name (for make brief); poppler's
+# pdftotext/pdftoppm and Debian's Chromium for the tests (never a downloaded browser).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
+	poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: help setup system-packages venv model brief test fixture-model clean

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__, align, export, read, render, segment
+from pipeline import __version__, align, check, export, read, render, segment
 from pipeline.errors import PipelineError
 from pipeline.model import Brief, Signature
 from pipeline.translate import Translator
@@ -71,7 +71,7 @@ def build_brief(
     on_sentences: Callable[[int], None] | None = None,
     on_translated: Callable[[int], None] | None = None,
 ) -> BuildResult:
-    """Build ``<name>.html``, ``<name>.pdf`` and ``<name>.json`` for one input file."""
+    """Build ``<name>.html``, ``.pdf``, ``.json`` and ``.review.html`` for one input file."""
     clock = StageClock()
     ensure_writable(out_dir)
     document = read.read_document(input_path)
@@ -82,19 +82,23 @@ def build_brief(
         on_sentences(len(segments))
     translations = translator.translate([s.text for s in segments], on_translated)
     clock.lap("translate")
+    paragraphs = check.check(align.align(segments, translations))
     brief = Brief(
         document=document,
-        paragraphs=align.align(segments, translations),
+        paragraphs=paragraphs,
+        qa=check.summarize(tuple(pair for paragraph in paragraphs for pair in paragraph.pairs)),
         signature=signature(translator),
         created=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
     )
-    clock.lap("align")
+    clock.lap("align+check")
     html_text = render.html(brief)
+    review_text = render.review_html(brief)
     clock.lap("render html")
     pdf_bytes = render.pdf(html_text)
     clock.lap("render pdf")
     outputs = {
         out_dir / f"{document.name}.html": html_text.encode("utf-8"),
+        out_dir / f"{document.name}.review.html": review_text.encode("utf-8"),
         out_dir / f"{document.name}.pdf": pdf_bytes,
         out_dir / f"{document.name}.json": export.to_json(brief).encode("utf-8"),
     }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.model import AlignedParagraph, Flag
+from pipeline.model import AlignedParagraph, CheckCount, Flag, Pair, QASummary
 
 ERROR, WARNING = "error", "warning"
 DATA = Path(__file__).parent / "data"
@@ -344,3 +344,17 @@ def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DE
         ))
         for paragraph in paragraphs
     )
+
+
+def summarize(pairs: tuple[Pair, ...]) -> QASummary:
+    """How many pairs each check flagged."""
+    per_check = tuple(
+        CheckCount(
+            check=name,
+            description=CHECK_DESCRIPTIONS[name],
+            pairs=sum(any(f.check == name for f in pair.flags) for pair in pairs),
+            errors=sum(any(f.check == name and f.severity == ERROR for f in pair.flags) for pair in pairs),
+        )
+        for name in CHECK_NAMES
+    )
+    return QASummary(pairs=len(pairs), flagged=sum(bool(pair.flags) for pair in pairs), per_check=per_check)

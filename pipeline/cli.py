@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument("--eval", type=Path, metavar="FILE.jsonl", help="score the splitter on gold sentences instead")
     seg.set_defaults(handler=_segment)
 
+    qa = verbs.add_parser("qa", help='check pairs: JSON lines {"id", "source", "target"[, "score"]} on stdin → flags on stdout')
+    qa.set_defaults(handler=_qa)
+
     model = verbs.add_parser("model", help="list or install German→English model packages")
     model.set_defaults(handler=lambda _args: model.print_help() or 2)
     model_verbs = model.add_subparsers(title="model commands", metavar="ACTION")
@@ -64,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     setup = model_verbs.add_parser("setup", help="what make setup runs: install FILE, else models/*.argosmodel, else try the index")
     setup.add_argument("--file", type=Path, metavar="FILE.argosmodel")
     setup.set_defaults(handler=_model_setup)
-    for sub in (brief, seg, model, install, setup):
+    for sub in (brief, seg, qa, model, install, setup):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -175,6 +178,24 @@ def _gold_runs(path: Path) -> list[list[str]]:
             raise InputError(f'{path}:{number}: "sentences" must be a list of strings')
         runs.append(sentences)
     return runs
+
+
+def _qa(_args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from pipeline.check import check_pair
+
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            pair = json.loads(line)
+            flags = check_pair(pair["source"], pair["target"], pair.get("score"))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
+        out = [{key: value for key, value in asdict(flag).items() if key in ("check", "severity", "message")} for flag in flags]
+        print(json.dumps({"id": pair.get("id"), "flags": out}, ensure_ascii=False), flush=True)
+    return 0
 
 
 def _model_list(_args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ def to_json(brief: Brief) -> str:
             "decoding": signature.decoding.describe(),
             "created": brief.created,
         },
+        "qa": brief.qa.line(),
         "pairs": [
             {
                 "id": pair.segment.id,
@@ -40,6 +41,7 @@ def to_json(brief: Brief) -> str:
                 "target": pair.target,
                 "score": None if pair.score is None else round(pair.score, 4),
                 "origin": pair.origin,
+                "flags": [{"check": f.check, "severity": f.severity, "message": f.message} for f in pair.flags],
             }
             for pair in brief.pairs
         ],

@@ -117,6 +117,28 @@ class AlignedParagraph:
 
 
 @dataclass(frozen=True)
+class CheckCount:
+    check: str
+    description: str
+    pairs: int
+    """Pairs with at least one flag of this check."""
+    errors: int
+    """Of those, pairs where the flag is an error."""
+
+
+@dataclass(frozen=True)
+class QASummary:
+    pairs: int
+    flagged: int
+    per_check: tuple[CheckCount, ...]
+    """Every check, in a fixed order, including those that flagged nothing."""
+
+    def line(self) -> str:
+        counts = ", ".join(f"{c.check} {c.pairs}" for c in self.per_check if c.pairs)
+        return f"{self.flagged} of {self.pairs} pairs flagged" + (f" ({counts})" if counts else "")
+
+
+@dataclass(frozen=True)
 class Signature:
     """Everything that produced a brief, in the spirit of sacrebleu's signatures."""
 
@@ -147,6 +169,7 @@ class Brief:
 
     document: Document
     paragraphs: tuple[AlignedParagraph, ...]
+    qa: QASummary
     signature: Signature
     created: str
     """ISO 8601 timestamp of the build."""

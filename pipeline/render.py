@@ -7,10 +7,14 @@ become markup. WeasyPrint gets a URL fetcher that serves only files under
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.model import Brief
+from pipeline.model import Brief, Flag, Pair
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -28,15 +32,79 @@ def _environment():
     )
 
 
-def html(brief: Brief) -> str:
+@dataclass(frozen=True)
+class PairView:
+    """A pair as the templates show it: its text cut into plain and highlighted chunks."""
+
+    pair: Pair
+    source_chunks: tuple[tuple[str, bool], ...]
+    target_chunks: tuple[tuple[str, bool], ...]
+    checks: str
+    """Space-separated names of the checks that flagged the pair (for filtering)."""
+    severity: str
+    """``error``, ``warning`` or empty."""
+
+
+def _chunks(text: str, marks: list[str]) -> tuple[tuple[str, bool], ...]:
+    """``text`` cut at every occurrence of a mark: ``(chunk, is_marked)`` pieces."""
+    marks = sorted({m for m in marks if m and m.strip()}, key=len, reverse=True)
+    if not marks:
+        return ((text, False),)
+    pattern = re.compile("|".join(re.escape(m) for m in marks))
+    pieces, position = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return tuple(pieces)
+
+
+def _view(pair: Pair) -> PairView:
+    flags: tuple[Flag, ...] = pair.flags
+    severity = "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else "")
+    return PairView(
+        pair=pair,
+        source_chunks=_chunks(pair.segment.text, [m for f in flags for m in f.source_marks]),
+        target_chunks=_chunks(pair.target, [m for f in flags for m in f.target_marks]),
+        checks=" ".join(dict.fromkeys(f.check for f in flags)),
+        severity=severity,
+    )
+
+
+def _context(brief: Brief) -> dict:
     document = brief.document
-    return _environment().get_template("brief.html").render(
+    return dict(
         brief=brief,
         document=document,
         signature=brief.signature,
+        qa=brief.qa,
+        paragraphs=[(paragraph.number, [_view(pair) for pair in paragraph.pairs]) for paragraph in brief.paragraphs],
         pair_count=len(brief.pairs),
         input_name=document.path.name if document.path else document.name,
     )
+
+
+def html(brief: Brief) -> str:
+    """The bilingual brief for readers."""
+    return _environment().get_template("brief.html").render(**_context(brief))
+
+
+def review_html(brief: Brief) -> str:
+    """The self-contained review page: CSS and JS inline, allowed by their hashes only."""
+    css = (TEMPLATES / "review.css").read_text("utf-8")
+    js = (TEMPLATES / "review.js").read_text("utf-8")
+    from markupsafe import Markup
+
+    return _environment().get_template("review.html").render(
+        **_context(brief), review_css=Markup(css), review_js=Markup(js), css_hash=_csp_hash(css), js_hash=_csp_hash(js)
+    )
+
+
+def _csp_hash(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
 def pdf(html_text: str) -> bytes:

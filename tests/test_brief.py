@@ -20,7 +20,8 @@ def built(tmp_path_factory, fixture_package):
 def test_writes_html_pdf_and_json(built):
     out, result = built
     assert sorted(p.name for p in out.iterdir()) == [
-        "bmw-ki-strategie-china.html", "bmw-ki-strategie-china.json", "bmw-ki-strategie-china.pdf"]
+        "bmw-ki-strategie-china.html", "bmw-ki-strategie-china.json", "bmw-ki-strategie-china.pdf",
+        "bmw-ki-strategie-china.review.html"]
     assert b"11 sentences" in result.stderr and b"render pdf" in result.stderr
 
 
@@ -49,12 +50,16 @@ def test_pdf_metadata_fonts_and_page_size(built):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Page 1 of 2" in text and "Page 2 of 2" in text
     assert "PROVENANCE" in text and "fixture-tiny 0.0.1" in text
+    assert "11 of 11 pairs flagged" in text
 
 
 def test_json_pairs_have_ids_scores_and_provenance(built):
     data = json.loads((built[0] / "bmw-ki-strategie-china.json").read_text())
     assert [p["id"] for p in data["pairs"]][:3] == ["p1.s1", "p2.s1", "p3.s1"]
     assert all(p["score"] < 0 and p["origin"] == "mt" and p["target"] for p in data["pairs"])
+    # the fixture's gibberish is always flagged: its model score is low
+    assert all(any(f["check"] == "confidence" for f in p["flags"]) for p in data["pairs"])
+    assert data["qa"].startswith("11 of 11 pairs flagged")
     assert data["document"]["sha256"] == __import__("hashlib").sha256(ARTICLE.read_bytes()).hexdigest()
     assert "model:fixture-tiny@0.0.1" in data["provenance"]["signature"]
 
