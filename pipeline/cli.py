@@ -78,7 +78,7 @@ def _brief(args: argparse.Namespace) -> int:
 
     inputs = args.inputs or sorted(Path().glob(DEFAULT_INPUT_GLOB))
     if not inputs:
-        raise UsageError(f"no input files: put German .txt files into input/ or name them (python -m pipeline brief FILE ...)")
+        raise UsageError("no input files: put German .txt files into input/ or name them (python -m pipeline brief FILE ...)")
     stems = [path.stem for path in inputs]
     duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
     if duplicates:

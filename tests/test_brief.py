@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import ARTICLE, ROOT, run_cli
+from conftest import ARTICLE, run_cli
 from pdf_text import columns, squeeze
 
 
