@@ -13,7 +13,8 @@ def align(segments: Sequence[Segment], translations: Sequence[Translation]) -> t
     if len(segments) != len(translations):
         raise ValueError(f"{len(segments)} segments but {len(translations)} translations")
     pairs = [
-        Pair(segment=segment, target=translation.text, score=translation.score, origin="mt")
+        Pair(segment=segment, target=translation.text, score=translation.score, origin=translation.origin,
+             approved=translation.approved)
         for segment, translation in zip(segments, translations)
     ]
     return tuple(

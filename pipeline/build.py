@@ -1,4 +1,4 @@
-"""The only orchestrator: read → segment → translate → align → render → write.
+"""The only orchestrator: read → segment → memory/translate → align+check → render → write.
 
 Straight calls, one stage after the other; a failure names the input file.
 All outputs of a document are rendered in memory first and then written
@@ -8,18 +8,21 @@ a half-written file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import resource
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__, align, check, export, read, render, segment
+from pipeline import __version__, align, check, exchange, export, read, render, segment
 from pipeline.errors import PipelineError
-from pipeline.model import Brief, Signature
+from pipeline.memory import TranslationMemory
+from pipeline.model import Brief, Signature, Translation
 from pipeline.translate import Translator
 
 
@@ -46,10 +49,26 @@ class StageClock:
 
 
 @dataclass(frozen=True)
+class MemoryUse:
+    segments: int
+    from_memory: int
+    human: int
+    """Of those from memory, segments with human English."""
+    translated: int
+    """Segments whose English the model produced in this build."""
+
+    def line(self) -> str:
+        human = f" ({self.human} human)" if self.human else ""
+        return f"{self.segments} segments: {self.from_memory} from memory{human}, {self.translated} translated"
+
+
+@dataclass(frozen=True)
 class BuildResult:
     brief: Brief
     written: tuple[Path, ...]
+    """Empty when the outputs were already up to date."""
     figures: tuple[StageFigure, ...]
+    memory_use: MemoryUse
 
 
 def signature(translator: Translator) -> Signature:
@@ -68,19 +87,25 @@ def build_brief(
     input_path: Path,
     out_dir: Path,
     translator: Translator,
+    memory: TranslationMemory,
+    force: bool = False,
     on_sentences: Callable[[int], None] | None = None,
     on_translated: Callable[[int], None] | None = None,
 ) -> BuildResult:
-    """Build ``<name>.html``, ``.pdf``, ``.json`` and ``.review.html`` for one input file."""
+    """Build the outputs of one input file (see ``output_paths``).
+
+    When the brief's content, the templates and the pipeline are unchanged since
+    the outputs in ``out_dir`` were written, nothing is rendered or written again
+    unless ``force`` is set.
+    """
     clock = StageClock()
     ensure_writable(out_dir)
     document = read.read_document(input_path)
     clock.lap("read")
     segments = segment.segment(document)
     clock.lap("segment")
-    if on_sentences:
-        on_sentences(len(segments))
-    translations = translator.translate([s.text for s in segments], on_translated)
+    translations, memory_use = translate_with_memory([s.text for s in segments], translator, memory,
+                                                     on_sentences, on_translated)
     clock.lap("translate")
     paragraphs = check.check(align.align(segments, translations))
     brief = Brief(
@@ -91,21 +116,95 @@ def build_brief(
         created=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
     )
     clock.lap("align+check")
+    paths = output_paths(out_dir, document.name)
+    key = content_key(brief)
+    if not force and _up_to_date(paths, key):
+        return BuildResult(brief=brief, written=(), figures=tuple(clock.figures), memory_use=memory_use)
     html_text = render.html(brief)
     review_text = render.review_html(brief)
     clock.lap("render html")
     pdf_bytes = render.pdf(html_text)
     clock.lap("render pdf")
     outputs = {
-        out_dir / f"{document.name}.html": html_text.encode("utf-8"),
-        out_dir / f"{document.name}.review.html": review_text.encode("utf-8"),
-        out_dir / f"{document.name}.pdf": pdf_bytes,
-        out_dir / f"{document.name}.json": export.to_json(brief).encode("utf-8"),
+        paths.html: html_text.encode("utf-8"),
+        paths.review: review_text.encode("utf-8"),
+        paths.pdf: pdf_bytes,
+        paths.tmx: exchange.to_tmx(exchange.units_of(brief)),
+        paths.xliff: exchange.to_xliff(brief),
+        # Last: its content key marks the set as complete, so an interrupted write is redone next time.
+        paths.json: export.to_json(brief, key).encode("utf-8"),
     }
     for path, data in outputs.items():
         write_atomically(path, data)
     clock.lap("write")
-    return BuildResult(brief=brief, written=tuple(outputs), figures=tuple(clock.figures))
+    return BuildResult(brief=brief, written=tuple(outputs), figures=tuple(clock.figures), memory_use=memory_use)
+
+
+def translate_with_memory(
+    texts: list[str],
+    translator: Translator,
+    memory: TranslationMemory,
+    on_sentences: Callable[[int], None] | None = None,
+    on_translated: Callable[[int], None] | None = None,
+) -> tuple[list[Translation], MemoryUse]:
+    """English for every sentence: from memory where it has it, else from the model (then remembered)."""
+    recalled = memory.recall(texts, translator.engine)
+    missing = list(dict.fromkeys(text for text, known in zip(texts, recalled) if known is None))
+    if on_sentences:
+        on_sentences(len(missing))
+    fresh: dict[str, Translation] = {}
+    if missing:
+        fresh = dict(zip(missing, translator.translate(missing, on_translated)))
+        memory.remember_machine(missing, [fresh[text] for text in missing], translator.engine)
+    translations = [known or fresh[text] for text, known in zip(texts, recalled)]
+    from_memory = [known for known in recalled if known is not None]
+    return translations, MemoryUse(
+        segments=len(texts),
+        from_memory=len(from_memory),
+        human=sum(known.origin == "human" for known in from_memory),
+        translated=len(texts) - len(from_memory),
+    )
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    html: Path
+    review: Path
+    pdf: Path
+    tmx: Path
+    xliff: Path
+    json: Path
+
+    def all(self) -> tuple[Path, ...]:
+        return (self.html, self.review, self.pdf, self.tmx, self.xliff, self.json)
+
+
+def output_paths(out_dir: Path, name: str) -> OutputPaths:
+    return OutputPaths(
+        html=out_dir / f"{name}.html",
+        review=out_dir / f"{name}.review.html",
+        pdf=out_dir / f"{name}.pdf",
+        tmx=out_dir / f"{name}.tmx",
+        xliff=out_dir / f"{name}.xlf",
+        json=out_dir / f"{name}.json",
+    )
+
+
+def content_key(brief: Brief) -> str:
+    """A hash of everything the outputs show except the build time: content, templates, pipeline."""
+    digest = hashlib.sha256(export.to_json(replace(brief, created=""), "").encode("utf-8"))
+    for template in sorted(render.TEMPLATES.iterdir()):
+        digest.update(template.name.encode() + b"\0" + template.read_bytes())
+    return digest.hexdigest()
+
+
+def _up_to_date(paths: OutputPaths, key: str) -> bool:
+    if not all(path.is_file() for path in paths.all()):
+        return False
+    try:
+        return json.loads(paths.json.read_text("utf-8")).get("content_key") == key
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def ensure_writable(out_dir: Path) -> None:

@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline import memory as memory_store
 from pipeline.errors import InputError, PipelineError, UsageError
 
 DEFAULT_INPUT_GLOB = "input/*.txt"
+DEFAULT_INPUT_DIR = Path("input")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help=f"German .txt files (default: {DEFAULT_INPUT_GLOB})")
     brief.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     brief.add_argument("--timings", action="store_true", help="print time and peak memory per stage")
+    brief.add_argument("--force", action="store_true", help="render and write outputs even when they are up to date")
     brief.set_defaults(handler=_brief)
 
     seg = verbs.add_parser("segment", help="split German text on stdin into sentences, one a line")
@@ -54,9 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     qa = verbs.add_parser("qa", help='check pairs: JSON lines {"id", "source", "target"[, "score"]} on stdin → flags on stdout')
     qa.set_defaults(handler=_qa)
 
-    model = verbs.add_parser("model", help="list or install German→English model packages")
-    model.set_defaults(handler=lambda _args: model.print_help() or 2)
-    model_verbs = model.add_subparsers(title="model commands", metavar="ACTION")
+    model, model_verbs = _group(verbs, "model", "list or install German→English model packages")
     model_verbs.add_parser("list", help="list installed translation packages").set_defaults(handler=_model_list)
     install = model_verbs.add_parser("install", help="validate and install a .argosmodel file")
     install.add_argument("file", type=Path, metavar="FILE.argosmodel")
@@ -67,9 +68,41 @@ def _parser() -> argparse.ArgumentParser:
     setup = model_verbs.add_parser("setup", help="what make setup runs: install FILE, else models/*.argosmodel, else try the index")
     setup.add_argument("--file", type=Path, metavar="FILE.argosmodel")
     setup.set_defaults(handler=_model_setup)
-    for sub in (brief, seg, qa, model, install, setup):
+    memory, memory_verbs = _group(verbs, "memory", "inspect, export or seed the translation memory")
+    stats = memory_verbs.add_parser("stats", help="entries by origin and engine")
+    stats.set_defaults(handler=_memory_stats)
+    export = memory_verbs.add_parser("export", help="write the memory as TMX 1.4b")
+    export.add_argument("file", type=Path, metavar="FILE.tmx")
+    export.add_argument("--origin", choices=("all", "human", "mt"), default="all", help="which entries (default: all)")
+    export.set_defaults(handler=_memory_export)
+    import_ = memory_verbs.add_parser("import", help="record the German→English units of a TMX file as human work")
+    import_.add_argument("file", type=Path, metavar="FILE.tmx")
+    import_.set_defaults(handler=_memory_import)
+
+    corrections, corrections_verbs = _group(verbs, "corrections", "record a reviewer's corrections in the translation memory")
+    apply = corrections_verbs.add_parser("apply", help="record FILE (exported from the review page) as human English")
+    apply.add_argument("file", type=Path, metavar="FILE.corrections.json")
+    apply.add_argument("--input", type=Path, metavar="INPUT.txt",
+                       help="the German text the brief was built from (default: input/ and the name in FILE)")
+    apply.set_defaults(handler=_corrections_apply)
+
+    for sub in (brief, memory, stats, export, import_, apply):
+        sub.add_argument("--memory", type=Path, default=argparse.SUPPRESS, metavar="FILE.sqlite",
+                         help=f"translation memory (default: ${memory_store.PATH_VARIABLE} or {memory_store.DEFAULT_PATH})")
+    for sub in (brief, seg, qa, model, install, setup, memory, stats, export, import_, corrections, apply):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _group(verbs, name: str, help_text: str):
+    """A verb with actions of its own (``model install``); alone, it prints its help."""
+    group = verbs.add_parser(name, help=help_text)
+    group.set_defaults(handler=lambda _args: group.print_help() or 2)
+    return group, group.add_subparsers(title=f"{name} commands", metavar="ACTION")
+
+
+def _open_memory(args: argparse.Namespace) -> memory_store.TranslationMemory:
+    return memory_store.TranslationMemory(getattr(args, "memory", None) or memory_store.default_path())
 
 
 def _brief(args: argparse.Namespace) -> int:
@@ -87,20 +120,23 @@ def _brief(args: argparse.Namespace) -> int:
     translator = Translator(packages.find_package())
     failures = 0
     progress = _Progress(total_documents=len(inputs))
-    for path in inputs:
-        try:
-            result = build.build_brief(path, args.out, translator, progress.start_document, progress.advance)
-        except PipelineError as error:
-            progress.clear()
-            print(f"error: {error}", file=sys.stderr)
-            failures += 1
-            continue
-        finally:
-            progress.end_document()
-        pairs = len(result.brief.pairs)
-        print(f"{path}: {pairs} sentences → " + ", ".join(str(p) for p in result.written), file=sys.stderr)
-        if args.timings:
-            _print_timings(path, result.figures)
+    with _open_memory(args) as memory:
+        for path in inputs:
+            try:
+                result = build.build_brief(path, args.out, translator, memory, args.force,
+                                           progress.start_document, progress.advance)
+            except PipelineError as error:
+                progress.clear()
+                print(f"error: {error}", file=sys.stderr)
+                failures += 1
+                continue
+            finally:
+                progress.end_document()
+            written = (" → " + ", ".join(str(p) for p in result.written)) if result.written else \
+                "; outputs up to date, nothing written (--force writes them again)"
+            print(f"{path}: {result.memory_use.line()}{written}", file=sys.stderr)
+            if args.timings:
+                _print_timings(path, result.figures)
     progress.close()
     return 1 if failures else 0
 
@@ -195,6 +231,75 @@ def _qa(_args: argparse.Namespace) -> int:
             raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
         out = [{key: value for key, value in asdict(flag).items() if key in ("check", "severity", "message")} for flag in flags]
         print(json.dumps({"id": pair.get("id"), "flags": out}, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _memory_stats(args: argparse.Namespace) -> int:
+    with _open_memory(args) as memory:
+        stats = memory.stats()
+    print(f"{stats.path}: {stats.size_bytes / 1024:.0f} KiB")
+    print(f"  human entries    {stats.human} ({stats.approved} approved); {stats.history} human versions kept in history")
+    print(f"  machine entries  {stats.machine}")
+    for model, settings, count in stats.engines:
+        print(f"    {count:>6}  {model}  ({settings})")
+    return 0
+
+
+def _memory_export(args: argparse.Namespace) -> int:
+    from pipeline import build, exchange
+
+    with _open_memory(args) as memory:
+        entries = list(memory.entries(None if args.origin == "all" else args.origin))
+    units = [exchange.ExchangeUnit(id=None, source=e.source, target=e.target, origin=e.origin, score=e.score,
+                                   approved=e.approved, note=e.note) for e in entries]
+    try:
+        build.write_atomically(args.file, exchange.to_tmx(units))
+    except OSError as error:
+        raise PipelineError(f"{args.file}: cannot be written ({error.strerror})") from None
+    print(f"wrote {len(units)} entries to {args.file}", file=sys.stderr)
+    return 0
+
+
+def _memory_import(args: argparse.Namespace) -> int:
+    from pipeline import exchange
+    from pipeline.memory import HumanTranslation
+
+    imported = exchange.read_tmx(args.file)
+    with _open_memory(args) as memory:
+        memory.record_human((HumanTranslation(source=u.source, target=u.target, approved=u.approved, note=u.note)
+                             for u in imported.units), recorded_from=f"tmx:{args.file.name}")
+    skipped = []
+    if imported.skipped_machine:
+        skipped.append(f"{imported.skipped_machine} marked as machine translation")
+    if imported.skipped_other_languages:
+        skipped.append(f"{imported.skipped_other_languages} without both German and English")
+    print(f"recorded {len(imported.units)} human translations from {args.file} into {memory.path}"
+          + (f" (skipped {', '.join(skipped)})" if skipped else ""), file=sys.stderr)
+    return 0
+
+
+def _corrections_apply(args: argparse.Namespace) -> int:
+    from pipeline import corrections, read, segment
+
+    loaded = corrections.load(args.file)
+    input_path = args.input or DEFAULT_INPUT_DIR / loaded.input_name
+    if not input_path.is_file():
+        raise UsageError(f"{args.file}: its brief was built from {loaded.input_name}, which is not at {input_path}; "
+                         "name the German text with --input")
+    stale = corrections.stale(loaded, segment.segment(read.read_document(input_path)))
+    with _open_memory(args) as memory:
+        recorded = memory.record_human((c.as_human_translation() for c in loaded.corrections),
+                                       recorded_from=f"corrections:{args.file.name}")
+    approved = sum(c.approved for c in loaded.corrections)
+    print(f"recorded {len(recorded)} corrections ({approved} approved) from {args.file} into {memory.path} "
+          "as human English; the next brief shows them", file=sys.stderr)
+    for correction, item in zip(loaded.corrections, recorded):
+        if item.replaced is not None:
+            print(f"note: {correction.id}: replaces earlier human English {item.replaced!r} (kept in the history)",
+                  file=sys.stderr)
+    for correction in stale:
+        print(f"warning: {correction.id}: its German sentence is no longer in {input_path}, so no brief will show "
+              f"this correction (it is kept in the memory): {correction.source!r}", file=sys.stderr)
     return 0
 
 

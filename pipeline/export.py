@@ -7,8 +7,11 @@ import json
 from pipeline.model import Brief
 
 
-def to_json(brief: Brief) -> str:
-    """The aligned pairs with ids and scores, plus the provenance that produced them."""
+def to_json(brief: Brief, content_key: str) -> str:
+    """The aligned pairs with ids and scores, plus the provenance that produced them.
+
+    ``content_key`` identifies the content of the whole set of outputs (see ``build.content_key``).
+    """
     document = brief.document
     signature = brief.signature
     data = {
@@ -33,6 +36,9 @@ def to_json(brief: Brief) -> str:
             "created": brief.created,
         },
         "qa": brief.qa.line(),
+        "human_pairs": brief.human_pairs,
+        "approved_pairs": brief.approved_pairs,
+        "content_key": content_key,
         "pairs": [
             {
                 "id": pair.segment.id,
@@ -41,6 +47,7 @@ def to_json(brief: Brief) -> str:
                 "target": pair.target,
                 "score": None if pair.score is None else round(pair.score, 4),
                 "origin": pair.origin,
+                "approved": pair.approved,
                 "flags": [{"check": f.check, "severity": f.severity, "message": f.message} for f in pair.flags],
             }
             for pair in brief.pairs

@@ -78,10 +78,26 @@ class DecodingSettings:
 
 
 @dataclass(frozen=True)
+class Engine:
+    """What produced machine output: translation-memory entries of another engine are not reused."""
+
+    model: str
+    """``name@version#fingerprint`` of the package."""
+    settings: str
+    """``DecodingSettings.describe()``."""
+
+
+@dataclass(frozen=True)
 class Translation:
+    """The English of one sentence, from the model or from the translation memory."""
+
     text: str
-    score: float
-    """Mean log-probability per output token (0 is certain; lower is less confident)."""
+    score: float | None
+    """Mean log-probability per output token (0 is certain; lower is less confident); ``None`` for human work."""
+    origin: str = "mt"
+    """``mt`` for machine translation, ``human`` for a reviewer's or translator's English."""
+    approved: bool = False
+    """A reviewer approved this English (human origin only)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +122,8 @@ class Pair:
     target: str
     score: float | None
     origin: str
-    """``mt`` for machine translation."""
+    """``mt`` for machine translation, ``human`` for English from a person (never overwritten by the model)."""
+    approved: bool = False
     flags: tuple[Flag, ...] = ()
 
 
@@ -177,3 +194,11 @@ class Brief:
     @property
     def pairs(self) -> tuple[Pair, ...]:
         return tuple(pair for paragraph in self.paragraphs for pair in paragraph.pairs)
+
+    @property
+    def human_pairs(self) -> int:
+        return sum(pair.origin == "human" for pair in self.pairs)
+
+    @property
+    def approved_pairs(self) -> int:
+        return sum(pair.approved for pair in self.pairs)

@@ -164,6 +164,15 @@ def _clean(text: str) -> str:
     return _WHITESPACE_RUN.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
+def normalize_text(text: str) -> str:
+    """A sentence as the read stage leaves it: NFC, no invisible characters, single spaces.
+
+    Text from elsewhere (a TMX file, a corrections file) goes through this before it
+    is compared with a document's sentences.
+    """
+    return _clean(unicodedata.normalize("NFC", text))
+
+
 def _title_from_name(name: str) -> str:
     words = re.sub(r"[-_]+", " ", name).strip()
     return words[:1].upper() + words[1:] if words else "Untitled"

@@ -11,37 +11,53 @@ downloads models.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
+from functools import cached_property
+from pathlib import Path
 
-from pipeline.model import DecodingSettings, ModelPackage, Translation
+from pipeline.model import DecodingSettings, Engine, ModelPackage, Translation
 
 MAX_BATCH_SENTENCES = 64
 MAX_BATCH_TOKENS = 4096
 
 
 class Translator:
-    """A loaded package; load once, translate many documents."""
+    """A package and its decoding settings; the model loads on first use, so a
+    build whose sentences all come from the translation memory never loads it."""
 
     def __init__(self, package: ModelPackage, settings: DecodingSettings = DecodingSettings(), threads: int | None = None):
-        import ctranslate2
-        from argostranslate.package import Package
-
-        argos = Package(package.path)
         self.package = package
         self.settings = settings
-        self._tokenizer = argos.tokenizer
-        self._target_prefix: str = argos.target_prefix
-        self._model = ctranslate2.Translator(
-            str(package.path / "model"),
+        self._threads = threads or os.cpu_count() or 1
+
+    @cached_property
+    def engine(self) -> Engine:
+        """What machine output in the translation memory is keyed by."""
+        return Engine(model=f"{self.package.name}@{self.package.version}#{_fingerprint(self.package.path)}",
+                      settings=self.settings.describe())
+
+    @cached_property
+    def _argos(self):
+        from argostranslate.package import Package
+
+        return Package(self.package.path)
+
+    @cached_property
+    def _model(self):
+        import ctranslate2
+
+        return ctranslate2.Translator(
+            str(self.package.path / "model"),
             device="cpu",
-            compute_type=settings.compute_type,
+            compute_type=self.settings.compute_type,
             inter_threads=1,
-            intra_threads=threads or os.cpu_count() or 1,
+            intra_threads=self._threads,
         )
 
     def tokenize(self, text: str) -> list[str]:
-        return self._tokenizer.encode(text)
+        return self._argos.tokenizer.encode(text)
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Translation]:
         """Translate sentences; ``progress`` is called with the number done after each batch."""
@@ -57,7 +73,8 @@ class Translator:
     def _translate_batch(self, batch: list[list[str]]) -> list[Translation]:
         settings = self.settings
         longest = max(len(tokens) for tokens in batch)
-        prefix = [[self._target_prefix]] * len(batch) if self._target_prefix else None
+        target_prefix = self._argos.target_prefix
+        prefix = [[target_prefix]] * len(batch) if target_prefix else None
         outputs = self._model.translate_batch(
             batch,
             target_prefix=prefix,
@@ -72,9 +89,10 @@ class Translator:
         return [self._detokenize(output.hypotheses[0], output.scores[0]) for output in outputs]
 
     def _detokenize(self, tokens: list[str], score: float) -> Translation:
-        text = self._tokenizer.decode(tokens)
-        if self._target_prefix and text.startswith(self._target_prefix):
-            text = text[len(self._target_prefix) :]
+        text = self._argos.tokenizer.decode(tokens)
+        target_prefix = self._argos.target_prefix
+        if target_prefix and text.startswith(target_prefix):
+            text = text[len(target_prefix) :]
         if text.startswith(" "):
             text = text[1:]
         return Translation(text=text, score=_per_token(score, len(tokens) + 1, self.settings.length_penalty))
@@ -87,6 +105,22 @@ def _per_token(score: float, length: int, length_penalty: float) -> float:
     ``length`` counts the end token.
     """
     return score * length**length_penalty / length
+
+
+def _fingerprint(package_path: Path, sample_bytes: int = 1 << 20) -> str:
+    """A quick fingerprint of the weights: size plus the first and last MiB of ``model.bin``.
+
+    Name and version alone would not tell apart two builds of a package that
+    differ only in their weights; hashing all of a 100 MB file on every build
+    would cost more than a warm rebuild.
+    """
+    weights = package_path / "model" / "model.bin"
+    digest = hashlib.sha256(str(weights.stat().st_size).encode())
+    with weights.open("rb") as stream:
+        digest.update(stream.read(sample_bytes))
+        stream.seek(max(0, weights.stat().st_size - sample_bytes))
+        digest.update(stream.read(sample_bytes))
+    return digest.hexdigest()[:12]
 
 
 def _batches(tokenized: list[list[str]]) -> list[list[int]]:

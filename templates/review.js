@@ -1,20 +1,43 @@
-// Review page behaviour: filter, search, keyboard navigation, selection details, permalinks.
+// Review page behaviour: filter, search, keyboard navigation, selection details, permalinks,
+// and the post-editing loop: edit or approve the English of a pair, keep the edits in the
+// browser's storage, export them as <name>.corrections.json.
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.pair"));
   var filter = document.getElementById("filter");
   var search = document.getElementById("search");
   var shown = document.getElementById("shown");
+  var editor = document.getElementById("editor");
+  var editText = document.getElementById("edit-text");
+  var editApproved = document.getElementById("edit-approved");
+  var editNote = document.getElementById("edit-note");
+  var editStatus = document.getElementById("edit-status");
+  var exportButton = document.getElementById("export");
+  var page = document.body.dataset;
+  var storageKey = "de-en-brief corrections: " + page.document;
   var selected = null;
+  var built = {};  // id -> {source, target, approved, node} as the brief was built
+  rows.forEach(function (row) {
+    var text = row.querySelector(".target .text");
+    built[row.id] = {
+      source: row.querySelector(".source").textContent,
+      target: text.textContent,
+      approved: row.dataset.approved === "yes",
+      node: text.cloneNode(true)
+    };
+  });
+  var edits = loadEdits();
 
   function matches(row) {
     var kind = filter.value;
     var checks = row.dataset.checks ? row.dataset.checks.split(" ") : [];
     if (kind === "flagged" && checks.length === 0) return false;
-    if (kind !== "all" && kind !== "flagged" && checks.indexOf(kind) < 0) return false;
+    if (kind === "human" && row.dataset.origin !== "human") return false;
+    if (kind === "edited" && !edits[editKey(row)]) return false;
+    if (["all", "flagged", "human", "edited"].indexOf(kind) < 0 && checks.indexOf(kind) < 0) return false;
     var query = search.value.trim().toLowerCase();
     if (!query) return true;
-    var text = row.querySelector(".source").textContent + " " + row.querySelector(".target").textContent;
+    var text = row.querySelector(".source").textContent + " " + row.querySelector(".target .text").textContent;
     return text.toLowerCase().indexOf(query) >= 0;
   }
 
@@ -35,6 +58,8 @@
     document.getElementById("details-empty").hidden = true;
     document.getElementById("details-body").hidden = false;
     document.getElementById("details-id").textContent = row.id;
+    document.getElementById("details-origin").textContent = row.dataset.origin === "human"
+      ? "human" + (row.dataset.approved === "yes" ? ", approved" : "") : "machine translation";
     document.getElementById("details-score").textContent = row.dataset.score
       ? row.dataset.score + " (mean log-probability per token)" : "none";
     var list = document.getElementById("details-flags");
@@ -54,6 +79,112 @@
     if (history.replaceState) history.replaceState(null, "", "#" + row.id);
     if (scroll) row.scrollIntoView({ block: "center" });
     row.focus({ preventScroll: true });
+    openEditor(row);
+  }
+
+  // -- editing ------------------------------------------------------------------------------
+
+  function loadEdits() {
+    try {
+      var stored = JSON.parse(localStorage.getItem(storageKey) || "{}");
+      return stored && typeof stored === "object" ? stored : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function saveEdits() {
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(edits));
+    } catch (error) {
+      editStatus.textContent = "Could not keep the edits in this browser: export them now.";
+    }
+    var count = Object.keys(edits).length;
+    exportButton.textContent = "Export corrections (" + count + ")";
+    exportButton.disabled = count === 0;
+  }
+
+  // An edit belongs to a pair id and its German: edits made on an older build of the page
+  // whose German has changed since stay apart, and are still exported.
+  function editKey(row) {
+    return row.id + "\n" + built[row.id].source;
+  }
+
+  function current(row) {
+    var edit = edits[editKey(row)];
+    return edit
+      ? { target: edit.new_target, approved: edit.approved, note: edit.note }
+      : { target: built[row.id].target, approved: built[row.id].approved, note: "" };
+  }
+
+  function show(row) {
+    var edit = edits[editKey(row)];
+    var text = row.querySelector(".target .text");
+    if (edit) text.textContent = edit.new_target;
+    else text.replaceWith(built[row.id].node.cloneNode(true));
+    row.classList.toggle("edited", Boolean(edit));
+    row.querySelector(".edit-state").textContent = edit ? (edit.approved ? "✓ approved here" : "✎ edited here") : "";
+  }
+
+  function openEditor(row) {
+    var state = current(row);
+    editor.hidden = false;
+    editText.value = state.target;
+    editApproved.checked = state.approved;
+    editNote.value = state.note;
+    editStatus.textContent = edits[editKey(row)] ? "Edited " + edits[editKey(row)].time : "";
+  }
+
+  function saveEditor(event) {
+    event.preventDefault();
+    if (!selected) return;
+    var id = selected.id;
+    var key = editKey(selected);
+    var target = editText.value.replace(/\s+/g, " ").trim();
+    if (!target) { editStatus.textContent = "The English cannot be empty; use Revert instead."; return; }
+    var original = built[id];
+    if (target === original.target && editApproved.checked === original.approved && !editNote.value.trim()) {
+      delete edits[key];
+    } else {
+      edits[key] = {
+        id: id, source: original.source, old_target: original.target, new_target: target,
+        approved: editApproved.checked, note: editNote.value.trim(), time: new Date().toISOString()
+      };
+    }
+    saveEdits();
+    show(selected);
+    editStatus.textContent = edits[key] ? "Saved in this browser; export to keep it." : "No change from the built English.";
+    selected.focus({ preventScroll: true });  // keys navigate again
+  }
+
+  function revertEditor() {
+    if (!selected) return;
+    delete edits[editKey(selected)];
+    saveEdits();
+    show(selected);
+    openEditor(selected);
+    editStatus.textContent = "Reverted to the built English.";
+  }
+
+  function exportCorrections() {
+    var order = {};
+    rows.forEach(function (row, index) { order[row.id] = index; });
+    var list = Object.keys(edits).map(function (key) { return edits[key]; });
+    list.sort(function (a, b) {
+      return (order[a.id] === undefined ? 1e9 : order[a.id]) - (order[b.id] === undefined ? 1e9 : order[b.id]);
+    });
+    var data = {
+      format: "de-en-brief corrections", version: 1, document: page.document, input: page.input,
+      sha256: page.sha256, exported: new Date().toISOString(), corrections: list
+    };
+    var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = page.document + ".corrections.json";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
   }
 
   function step(direction, onlyFlagged) {
@@ -79,9 +210,19 @@
   });
   filter.addEventListener("change", apply);
   search.addEventListener("input", apply);
+  editor.addEventListener("submit", saveEditor);
+  document.getElementById("edit-revert").addEventListener("click", revertEditor);
+  exportButton.addEventListener("click", exportCorrections);
+  editText.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) saveEditor(event);
+  });
   document.addEventListener("keydown", function (event) {
     if (event.target === search) {
       if (event.key === "Escape") { search.value = ""; apply(); search.blur(); }
+      return;
+    }
+    if (editor.contains(event.target)) {
+      if (event.key === "Escape" && selected) selected.focus();
       return;
     }
     if (event.target === filter || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -89,6 +230,7 @@
     else if (event.key === "k" || event.key === "ArrowUp") { step(-1, false); event.preventDefault(); }
     else if (event.key === "n") { step(1, true); event.preventDefault(); }
     else if (event.key === "/") { search.focus(); event.preventDefault(); }
+    else if (event.key === "e" && selected) { editText.focus(); event.preventDefault(); }
   });
 
   function fromHash() {
@@ -97,6 +239,18 @@
     if (row && row.classList.contains("pair")) select(row, true);
   }
   window.addEventListener("hashchange", fromHash);
+  rows.forEach(show);
+  var elsewhere = Object.keys(edits).filter(function (key) {
+    var id = edits[key].id;
+    return !built[id] || built[id].source !== edits[key].source;
+  }).length;
+  if (elsewhere) {
+    var note = document.getElementById("elsewhere");
+    note.hidden = false;
+    note.textContent = elsewhere + " saved edit(s) are for German sentences no longer on this page; "
+      + "they are still exported, and corrections apply reports them.";
+  }
+  saveEdits();
   apply();
   fromHash();
 })();

@@ -15,6 +15,8 @@ import pytest
 # directory before anything imports it, so tests never see the user's packages.
 _ARGOS_HOME = Path(tempfile.mkdtemp(prefix="pipeline-tests-argos-"))
 os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages")
+# Likewise the translation memory: never the user's memory/ folder.
+os.environ["PIPELINE_MEMORY"] = str(_ARGOS_HOME / "memory" / "translation-memory.sqlite")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -21,8 +21,8 @@ def test_writes_html_pdf_and_json(built):
     out, result = built
     assert sorted(p.name for p in out.iterdir()) == [
         "bmw-ki-strategie-china.html", "bmw-ki-strategie-china.json", "bmw-ki-strategie-china.pdf",
-        "bmw-ki-strategie-china.review.html"]
-    assert b"11 sentences" in result.stderr and b"render pdf" in result.stderr
+        "bmw-ki-strategie-china.review.html", "bmw-ki-strategie-china.tmx", "bmw-ki-strategie-china.xlf"]
+    assert b"11 segments: " in result.stderr and b"render pdf" in result.stderr
 
 
 def test_pdf_holds_every_german_sentence_and_its_pair_in_order(built):

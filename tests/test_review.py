@@ -1,6 +1,9 @@
 """The review page in a real browser: Debian's Chromium, driven by Playwright, from file://."""
 
+import json
 import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -37,14 +40,14 @@ def browser(tmp_path_factory):
 def page(browser, review_url):
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     page = context.new_page()
-    requests, errors = [], []
+    page.requests, page.errors = requests, errors = [], []
     page.on("request", lambda request: requests.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(review_url)
     yield page
     assert errors == []
-    assert [url for url in requests if not url.startswith("file://")] == []
+    assert [url for url in requests if not url.startswith(("file://", "blob:file://"))] == []
     context.close()
 
 
@@ -111,3 +114,54 @@ def test_click_selects_and_screenshot(page, tmp_path):
     assert page.text_content("#details-id") == "p4.s2"
     page.screenshot(path=str(tmp_path / "review.png"))
     assert (tmp_path / "review.png").stat().st_size > 20_000
+
+
+def test_edit_approve_export_then_apply_and_rebuild(page, review_url, tmp_path, fixture_package):
+    first, second = "[id='p3.s1']", "[id='p3.s2']"
+    built_english = page.text_content(f"{second} .target .text")
+    page.click(first)
+    page.fill("#edit-text", "BMW & <b>AI</b>: „Größe“ matters.")
+    page.check("#edit-approved")
+    page.fill("#edit-note", "headline checked")
+    page.click("#edit-save")
+    assert page.text_content(f"{first} .target .text") == "BMW & <b>AI</b>: „Größe“ matters."
+    assert page.query_selector(f"{first} .target .text b") is None, "edited text is text, never markup"
+    assert "✓ approved here" in page.text_content(f"{first} td.id")
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Second sentence, edited.")
+    page.keyboard.press("Control+Enter")
+    assert page.text_content("#export") == "Export corrections (2)"
+
+    page.reload()  # edits survive a reload (kept in the browser's storage)
+    assert page.text_content(f"{second} .target .text") == "Second sentence, edited."
+    page.click(second)
+    page.click("#edit-revert")
+    assert page.text_content(f"{second} .target .text") == built_english
+    page.click(second)
+    page.fill("#edit-text", "Second sentence, edited again.")
+    page.click("#edit-save")
+    with page.expect_download() as download:
+        page.click("#export")
+    assert download.value.suggested_filename == "artikel.corrections.json"
+    exported = json.loads(Path(download.value.path()).read_text("utf-8"))
+    assert (exported["format"], exported["version"], exported["document"], exported["input"]) == (
+        "de-en-brief corrections", 1, "artikel", "artikel.txt")
+    by_id = {c["id"]: c for c in exported["corrections"]}
+    assert by_id["p3.s1"]["new_target"] == "BMW & <b>AI</b>: „Größe“ matters."
+    assert (by_id["p3.s1"]["approved"], by_id["p3.s1"]["note"]) == (True, "headline checked")
+    assert (by_id["p3.s2"]["old_target"], by_id["p3.s2"]["approved"]) == (built_english, False)
+    assert by_id["p3.s1"]["source"].startswith("„BMW sieht KI als einen wichtigen Treiber")
+
+    corrections = tmp_path / "artikel.corrections.json"
+    corrections.write_bytes(Path(download.value.path()).read_bytes())
+    source = Path(unquote(urlparse(review_url).path)).parent / "artikel.txt"
+    memory = ("--memory", str(tmp_path / "memory.sqlite"))
+    applied = run_cli("corrections", "apply", str(corrections), "--input", str(source), *memory)
+    assert applied.returncode == 0, applied.stderr.decode()
+    rebuilt = run_cli("brief", str(source), "--out", str(tmp_path), *memory, packages_dir=fixture_package.path.parent)
+    assert b"(2 human)" in rebuilt.stderr
+    pairs = {p["id"]: p for p in json.loads((tmp_path / "artikel.json").read_text("utf-8"))["pairs"]}
+    assert [(p["target"], p["origin"], p["approved"]) for p in (pairs["p3.s1"], pairs["p3.s2"])] == [
+        ("BMW & <b>AI</b>: „Größe“ matters.", "human", True), ("Second sentence, edited again.", "human", False)]

@@ -1,0 +1,256 @@
+"""Translation memory: every sentence's English, kept in SQLite across builds.
+
+Between segment and translate: a build takes each sentence's English from here
+when it can and sends only the rest to the model. Human English (a reviewer's
+correction, a translator's TMX) always wins over machine output for the same
+German sentence. Machine output is keyed by engine (package, weights, decoding
+settings), so a new model retranslates machine output but never human work.
+
+The database lives outside ``output/`` (``make clean`` never touches it), runs in
+WAL mode with a busy timeout so that concurrent builds wait for each other's
+short write transactions, and every write is one transaction, so a killed build
+leaves the memory as it was before that write. Every human translation ever
+recorded is also kept in ``human_history``, so a newer correction never erases
+an older one.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.model import Engine, Translation
+from pipeline.read import normalize_text
+
+DEFAULT_PATH = Path("memory") / "translation-memory.sqlite"
+PATH_VARIABLE = "PIPELINE_MEMORY"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 60
+_LOOKUP_CHUNK = 500
+"""Sources per ``IN (...)`` query; SQLite limits the number of parameters."""
+
+_SCHEMA = ("""
+CREATE TABLE IF NOT EXISTS entries (
+    source   TEXT NOT NULL,
+    origin   TEXT NOT NULL CHECK (origin IN ('mt', 'human')),
+    model    TEXT NOT NULL,   -- package name@version#fingerprint; '' for human entries
+    settings TEXT NOT NULL,   -- decoding settings; '' for human entries
+    target   TEXT NOT NULL,
+    score    REAL,            -- mean log-probability per token; NULL for human entries
+    approved INTEGER NOT NULL DEFAULT 0,
+    note     TEXT NOT NULL DEFAULT '',
+    recorded_from TEXT NOT NULL DEFAULT '',
+    created  TEXT NOT NULL,
+    updated  TEXT NOT NULL,
+    PRIMARY KEY (source, origin, model, settings)
+) WITHOUT ROWID""", """
+CREATE TABLE IF NOT EXISTS human_history (
+    id       INTEGER PRIMARY KEY,
+    source   TEXT NOT NULL,
+    target   TEXT NOT NULL,
+    approved INTEGER NOT NULL,
+    note     TEXT NOT NULL,
+    recorded_from TEXT NOT NULL,
+    recorded TEXT NOT NULL
+)""")
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    source: str
+    target: str
+    origin: str
+    model: str
+    settings: str
+    score: float | None
+    approved: bool
+    note: str
+    recorded_from: str
+    """Where human English came from: a corrections file or a TMX file."""
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class HumanTranslation:
+    """English from a person, for one German sentence, to be recorded."""
+
+    source: str
+    target: str
+    approved: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one human translation changed."""
+
+    translation: HumanTranslation
+    replaced: str | None
+    """The different human English it replaced, if any (still kept in the history)."""
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    path: Path
+    size_bytes: int
+    human: int
+    approved: int
+    machine: int
+    engines: tuple[tuple[str, str, int], ...]
+    """(model, settings, entries) for every engine with machine entries."""
+    history: int
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(PATH_VARIABLE) or DEFAULT_PATH)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class TranslationMemory:
+    """An open translation memory; use as a context manager."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise PipelineError(f"{path}: translation memory was written by a newer version of the pipeline "
+                                    f"(schema {version}, this one reads {SCHEMA_VERSION}); update the pipeline")
+            if version < SCHEMA_VERSION:
+                with self._write():
+                    for statement in _SCHEMA:
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as error:
+            raise PipelineError(f"{path}: cannot open the translation memory ({error}); "
+                                f"if it is damaged, restore it from a backup or re-import a TMX export "
+                                f"(choose another with --memory)") from None
+        except OSError as error:
+            raise PipelineError(f"{path}: cannot create the translation memory ({error.strerror}); "
+                                f"choose another with --memory or {PATH_VARIABLE}") from None
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._db.close()
+
+    def _write(self):
+        """A write transaction that takes the write lock at once (so a concurrent build waits, not fails)."""
+        return _Transaction(self._db)
+
+    # -- builds ------------------------------------------------------------------------------
+
+    def recall(self, sources: Sequence[str], engine: Engine) -> list[Translation | None]:
+        """Each sentence's English from memory: human first, else this engine's machine output."""
+        found: dict[str, Translation] = {}
+        unique = list(dict.fromkeys(sources))
+        for start in range(0, len(unique), _LOOKUP_CHUNK):
+            chunk = unique[start : start + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, origin, target, score, approved FROM entries WHERE source IN ({marks}) "
+                "AND (origin = 'human' OR (model = ? AND settings = ?))",
+                (*chunk, engine.model, engine.settings),
+            )
+            for source, origin, target, score, approved in rows:
+                if origin == "human" or source not in found:
+                    found[source] = Translation(text=target, score=score, origin=origin, approved=bool(approved))
+        return [found.get(source) for source in sources]
+
+    def remember_machine(self, sources: Sequence[str], translations: Sequence[Translation], engine: Engine) -> None:
+        """Store machine output for this engine (one transaction)."""
+        stamp = now()
+        with self._write():
+            self._db.executemany(
+                "INSERT INTO entries (source, origin, model, settings, target, score, created, updated) "
+                "VALUES (?, 'mt', ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (source, origin, model, settings) DO UPDATE SET "
+                "target = excluded.target, score = excluded.score, updated = excluded.updated",
+                [(source, engine.model, engine.settings, t.text, t.score, stamp, stamp)
+                 for source, t in zip(sources, translations)],
+            )
+
+    # -- human work --------------------------------------------------------------------------
+
+    def record_human(self, translations: Iterable[HumanTranslation], recorded_from: str) -> list[Recorded]:
+        """Record human English (one transaction); the newest wins, every version stays in the history."""
+        stamp = now()
+        results = []
+        with self._write():
+            for item in translations:
+                source = normalize_text(item.source)
+                row = self._db.execute(
+                    "SELECT target FROM entries WHERE source = ? AND origin = 'human'", (source,)
+                ).fetchone()
+                replaced = row[0] if row and row[0] != item.target else None
+                self._db.execute(
+                    "INSERT INTO entries (source, origin, model, settings, target, score, approved, note, "
+                    "recorded_from, created, updated) VALUES (?, 'human', '', '', ?, NULL, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (source, origin, model, settings) DO UPDATE SET target = excluded.target, "
+                    "approved = excluded.approved, note = excluded.note, recorded_from = excluded.recorded_from, "
+                    "updated = excluded.updated",
+                    (source, item.target, int(item.approved), item.note, recorded_from, stamp, stamp),
+                )
+                self._db.execute(
+                    "INSERT INTO human_history (source, target, approved, note, recorded_from, recorded) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (source, item.target, int(item.approved), item.note, recorded_from, stamp),
+                )
+                results.append(Recorded(translation=item, replaced=replaced))
+        return results
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    def entries(self, origin: str | None = None) -> Iterator[MemoryEntry]:
+        query = ("SELECT source, target, origin, model, settings, score, approved, note, recorded_from, created, "
+                 "updated FROM entries")
+        rows = self._db.execute(query + " WHERE origin = ? ORDER BY created, source", (origin,)) if origin else \
+            self._db.execute(query + " ORDER BY created, source")
+        for row in rows:
+            yield MemoryEntry(*row[:6], bool(row[6]), *row[7:])
+
+    def history(self, source: str) -> list[str]:
+        """Every human English ever recorded for a sentence, oldest first."""
+        rows = self._db.execute("SELECT target FROM human_history WHERE source = ? ORDER BY id",
+                                (normalize_text(source),))
+        return [target for (target,) in rows]
+
+    def stats(self) -> MemoryStats:
+        one = self._db.execute
+        human, approved = one("SELECT count(*), coalesce(sum(approved), 0) FROM entries WHERE origin = 'human'").fetchone()
+        engines = tuple(one("SELECT model, settings, count(*) FROM entries WHERE origin = 'mt' "
+                            "GROUP BY model, settings ORDER BY model, settings"))
+        return MemoryStats(
+            path=self.path,
+            size_bytes=sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file()),
+            human=human,
+            approved=approved,
+            machine=sum(count for _model, _settings, count in engines),
+            engines=engines,
+            history=one("SELECT count(*) FROM human_history").fetchone()[0],
+        )
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, _exc, _tb) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,272 @@
+"""Translation memory and the post-editing loop, as a user drives them: real builds, real SQLite."""
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ARTICLE, ROOT, report, run_cli
+
+NAME = ARTICLE.stem
+
+
+@pytest.fixture
+def workspace(tmp_path, fixture_package):
+    """A copy of the article in its own input/ folder, an output folder and a private memory."""
+    (tmp_path / "input").mkdir()
+    source = tmp_path / "input" / ARTICLE.name
+    source.write_bytes(ARTICLE.read_bytes())
+    return Workspace(tmp_path, source, fixture_package.path.parent)
+
+
+class Workspace:
+    def __init__(self, root, source, packages_dir):
+        self.root, self.source, self.packages_dir = root, source, packages_dir
+        self.out = root / "output"
+        self.memory = root / "tm" / "memory.sqlite"
+
+    def run(self, *args, packages_dir=None):
+        return run_cli(*args, "--memory", str(self.memory), cwd=self.root,
+                       packages_dir=packages_dir or self.packages_dir)
+
+    def brief(self, *extra, packages_dir=None):
+        result = self.run("brief", str(self.source), "--out", str(self.out), *extra, packages_dir=packages_dir)
+        assert result.returncode == 0, result.stderr.decode()
+        return result.stderr.decode()
+
+    def pairs(self):
+        return json.loads((self.out / f"{NAME}.json").read_text("utf-8"))["pairs"]
+
+    def corrections(self, *items, name="review.corrections.json"):
+        path = self.root / name
+        path.write_text(json.dumps({
+            "format": "de-en-brief corrections", "version": 1, "document": NAME, "input": ARTICLE.name,
+            "sha256": "", "exported": "2026-11-25T10:00:00Z", "corrections": list(items)}, ensure_ascii=False))
+        return path
+
+
+def correction(pair, new_target, approved=True, note="checked against the press release"):
+    return {"id": pair["id"], "source": pair["source"], "old_target": pair["target"], "new_target": new_target,
+            "approved": approved, "note": note, "time": "2026-11-25T10:00:00Z"}
+
+
+def test_rebuild_translates_nothing_then_exactly_the_edited_sentence(workspace):
+    assert "11 segments: 0 from memory, 11 translated" in workspace.brief()
+    second = workspace.brief()
+    assert "11 segments: 11 from memory, 0 translated" in second
+    assert "up to date, nothing written" in second
+    text = workspace.source.read_text("utf-8")
+    workspace.source.write_text(text.replace("am Dienstag", "am Mittwoch"), "utf-8")
+    assert "11 segments: 10 from memory, 1 translated" in workspace.brief()
+
+
+def test_up_to_date_outputs_are_left_alone_unless_forced(workspace):
+    workspace.brief()
+    pdf = workspace.out / f"{NAME}.pdf"
+    before = pdf.stat().st_mtime_ns
+    workspace.brief()
+    assert pdf.stat().st_mtime_ns == before
+    (workspace.out / f"{NAME}.xlf").unlink()
+    assert " → " in workspace.brief(), "a missing output makes the set out of date"
+    assert " → " in workspace.brief("--force")
+
+
+def test_correction_wins_and_shows_in_every_output(workspace):
+    workspace.brief()
+    pairs = workspace.pairs()
+    english = 'BMW starts its "360-degree" AI strategy in China & <beyond> — für Größe'
+    corrections = workspace.corrections(correction(pairs[0], english), correction(pairs[3], pairs[3]["target"]))
+    applied = workspace.run("corrections", "apply", str(corrections))
+    assert applied.returncode == 0, applied.stderr.decode()
+    assert b"recorded 2 corrections (2 approved)" in applied.stderr
+    assert "11 segments: 11 from memory (2 human), 0 translated" in workspace.brief()
+    rebuilt = workspace.pairs()
+    assert (rebuilt[0]["target"], rebuilt[0]["origin"], rebuilt[0]["approved"]) == (english, "human", True)
+    assert (rebuilt[3]["origin"], rebuilt[1]["origin"]) == ("human", "mt")
+    html = (workspace.out / f"{NAME}.html").read_text("utf-8")
+    assert "2 of 11 pairs edited or written by a person (2 approved)" in html
+    assert html.count('class="human-mark"') == 2
+    assert "&lt;beyond&gt;" in html and "<beyond>" not in html
+    pdf_text = subprocess.run(["pdftotext", str(workspace.out / f"{NAME}.pdf"), "-"], capture_output=True,
+                              check=True).stdout.decode()
+    assert "2 of 11 pairs edited or written by a person" in pdf_text
+    assert "360-degree" in pdf_text and "✎" in pdf_text
+
+
+def test_a_correction_for_german_no_longer_in_the_input_is_reported_and_kept(workspace):
+    workspace.brief()
+    pairs = workspace.pairs()
+    workspace.source.write_text(workspace.source.read_text("utf-8").replace("am Dienstag", "am Mittwoch"), "utf-8")
+    corrections = workspace.corrections(correction(pairs[0], "An old correction."), correction(pairs[1], "Kept."))
+    applied = workspace.run("corrections", "apply", str(corrections))
+    assert applied.returncode == 0
+    stderr = applied.stderr.decode()
+    assert "warning: p1.s1: its German sentence is no longer in" in stderr and "p2.s1" not in stderr
+    with sqlite3.connect(workspace.memory) as db:
+        kept = db.execute("SELECT target FROM entries WHERE origin = 'human' ORDER BY target").fetchall()
+    assert kept == [("An old correction.",), ("Kept.",)]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "not valid JSON"),
+    ('{"format": "something else"}', "not a corrections file"),
+    ('{"format": "de-en-brief corrections", "version": 1, "document": "x", "input": "x.txt", "corrections": '
+     '[{"id": "p1.s1", "source": "Satz.", "old_target": "a", "new_target": "  ", "time": "t"}]}', "new English is empty"),
+    ('{"format": "de-en-brief corrections", "version": 1, "document": "x", "input": "x.txt", "corrections": '
+     '[{"id": "p1.s1", "source": "Satz.", "old_target": "a", "new_target": "b", "time": "t", "approved": "yes"}]}',
+     '"approved" must be true or false'),
+])
+def test_a_broken_corrections_file_changes_nothing(workspace, content, message):
+    path = workspace.root / "broken.corrections.json"
+    path.write_text(content)
+    result = workspace.run("corrections", "apply", str(path), "--input", str(workspace.source))
+    assert result.returncode == 1
+    assert message in result.stderr.decode() and str(path) in result.stderr.decode()
+    assert b"Traceback" not in result.stderr
+    assert not workspace.memory.exists()
+
+
+def test_corrections_without_their_input_ask_for_it(workspace):
+    path = workspace.corrections(name="elsewhere.corrections.json")
+    result = run_cli("corrections", "apply", str(path), "--memory", str(workspace.memory), cwd=ROOT.parent)
+    assert result.returncode == 2 and b"--input" in result.stderr
+
+
+def test_a_new_model_retranslates_machine_output_but_never_human_work(workspace, tmp_path):
+    from pipeline.fixture_model import build_package
+
+    workspace.brief()
+    pairs = workspace.pairs()
+    workspace.run("corrections", "apply", str(workspace.corrections(correction(pairs[2], "Human English."))))
+    other_packages = tmp_path / "other-packages"
+    archive = build_package([ARTICLE.read_text("utf-8")], tmp_path / "other.argosmodel", seed=99, version="0.0.2")
+    installed = run_cli("model", "install", str(archive), packages_dir=other_packages)
+    assert installed.returncode == 0, installed.stderr.decode()
+    assert "11 segments: 1 from memory (1 human), 10 translated" in workspace.brief(packages_dir=other_packages)
+    assert workspace.pairs()[2]["target"] == "Human English."
+    assert "11 segments: 11 from memory (1 human), 0 translated" in workspace.brief()
+
+
+def test_newer_corrections_win_and_older_ones_stay_in_the_history(workspace):
+    workspace.brief()
+    pair = workspace.pairs()[0]
+    for english in ("First try.", "Second try."):
+        workspace.run("corrections", "apply", str(workspace.corrections(correction(pair, english))))
+    workspace.brief()
+    assert workspace.pairs()[0]["target"] == "Second try."
+    from pipeline.memory import TranslationMemory
+
+    with TranslationMemory(workspace.memory) as memory:
+        assert memory.history(pair["source"]) == ["First try.", "Second try."]
+
+
+TMX_FROM_ELSEWHERE = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="OmegaT" creationtoolversion="6.0.0" segtype="sentence" o-tmf="OmegaT TMX"
+          adminlang="EN-US" srclang="DE-DE" datatype="plaintext"/>
+  <body>
+    <tu>
+      <tuv xml:lang="DE-DE"><seg>{source}</seg></tuv>
+      <tuv xml:lang="EN-GB"><seg>The translator's English &amp; more.</seg></tuv>
+    </tu>
+    <tu>
+      <prop type="x-origin">mt</prop>
+      <tuv xml:lang="de"><seg>Ein maschinell übersetzter Satz.</seg></tuv>
+      <tuv xml:lang="en"><seg>A machine-translated sentence.</seg></tuv>
+    </tu>
+    <tu>
+      <tuv xml:lang="de"><seg>Nur Deutsch.</seg></tuv>
+      <tuv xml:lang="fr"><seg>Seulement français.</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+def test_memory_import_seeds_human_english_from_another_tool(workspace):
+    from xml.sax.saxutils import escape
+
+    first_sentence = "Der deutsche Autohersteller BMW kündigte am Dienstag den Start seiner 360-Grad-Full-Chain-Strategie " \
+                     "für künstliche Intelligenz (KI) in China an, die darauf abzielt, die KI-Integration in allen " \
+                     "Betrieben im Land zu beschleunigen."
+    tmx = workspace.root / "omegat-project.tmx"
+    # OmegaT wraps long segments; the memory compares normalized sentences.
+    tmx.write_text(TMX_FROM_ELSEWHERE.format(source=escape(first_sentence).replace(" BMW ", "\n        BMW ")))
+    imported = workspace.run("memory", "import", str(tmx))
+    assert imported.returncode == 0, imported.stderr.decode()
+    assert b"recorded 1 human translations" in imported.stderr
+    assert b"1 marked as machine translation" in imported.stderr and b"1 without both German and English" in imported.stderr
+    assert "11 segments: 1 from memory (1 human), 10 translated" in workspace.brief()
+    assert workspace.pairs()[0]["target"] == "The translator's English & more."
+    stats = workspace.run("memory", "stats").stdout.decode()
+    assert "human entries    1 (0 approved)" in stats and "machine entries  10" in stats
+
+
+def test_memory_import_refuses_a_broken_tmx(workspace):
+    tmx = workspace.root / "broken.tmx"
+    tmx.write_text("<tmx version='1.4'><body><tu><tuv xml:lang='de'><seg>offen")
+    result = workspace.run("memory", "import", str(tmx))
+    assert result.returncode == 1 and b"not a readable TMX file" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_memory_export_and_import_round_trip(workspace, tmp_path):
+    workspace.brief()
+    pair = workspace.pairs()[4]
+    workspace.run("corrections", "apply", str(workspace.corrections(correction(pair, "Größe & <Maß> „zitiert“."))))
+    exported = tmp_path / "memory.tmx"
+    assert workspace.run("memory", "export", str(exported)).returncode == 0
+    fresh = run_cli("memory", "import", str(exported), "--memory", str(tmp_path / "fresh.sqlite"))
+    assert fresh.returncode == 0 and b"recorded 1 human translations" in fresh.stderr
+    assert b"11 marked as machine translation" in fresh.stderr
+    from pipeline.memory import TranslationMemory
+
+    with TranslationMemory(tmp_path / "fresh.sqlite") as memory:
+        [entry] = memory.entries("human")
+    assert (entry.source, entry.target, entry.approved) == (pair["source"], "Größe & <Maß> „zitiert“.", True)
+
+
+def test_two_builds_at_once_both_succeed_and_keep_human_work(workspace):
+    workspace.brief()
+    pair = workspace.pairs()[1]
+    workspace.run("corrections", "apply", str(workspace.corrections(correction(pair, "Concurrent-safe English."))))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(workspace.packages_dir))
+    command = [sys.executable, "-m", "pipeline", "brief", str(workspace.source), "--out", str(workspace.out),
+               "--memory", str(workspace.memory), "--force"]
+    builds = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE) for _ in range(2)]
+    for build in builds:
+        _, stderr = build.communicate(timeout=300)
+        assert build.returncode == 0, stderr.decode()
+    assert workspace.pairs()[1]["target"] == "Concurrent-safe English."
+    assert (workspace.out / f"{NAME}.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_killed_builds_never_lose_human_work(workspace):
+    """SIGKILL at random moments of a build: the memory still opens and holds every correction."""
+    workspace.brief()
+    pairs = workspace.pairs()
+    workspace.run("corrections", "apply", str(workspace.corrections(correction(pairs[0], "Survives kills."))))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(workspace.packages_dir))
+    other_memory = workspace.root / "tm" / "fresh.sqlite"
+    randomness = random.Random(5)
+    for attempt in range(6):
+        # alternate a warm rebuild of this memory with a cold build that writes machine output into it
+        memory = workspace.memory if attempt % 2 == 0 else other_memory
+        build = subprocess.Popen([sys.executable, "-m", "pipeline", "brief", str(workspace.source), "--out",
+                                  str(workspace.out), "--memory", str(memory), "--force"],
+                                 env=env, stderr=subprocess.DEVNULL)
+        time.sleep(randomness.uniform(0.3, 2.5))
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    from pipeline.memory import TranslationMemory
+
+    with TranslationMemory(workspace.memory) as memory:
+        assert memory.history(pairs[0]["source"]) == ["Survives kills."]
+        assert memory.stats().human == 1
+    assert "11 from memory (1 human)" in workspace.brief()
+    report("memory: 6 builds killed with SIGKILL at random moments; memory opened and kept every correction")
