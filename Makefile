@@ -3,19 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL ?=
-# WeasyPrint's Pango/HarfBuzz and the fonts the templates name (for make brief); poppler's
-# pdftotext/pdftoppm and Debian's Chromium for the tests (never a downloaded browser).
+# WeasyPrint's Pango/HarfBuzz, the fonts the templates name and fallbacks for CJK and symbols
+# (for make brief); poppler's pdftotext/pdftoppm and Debian's Chromium for the tests (never a
+# downloaded browser).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
+	fonts-droid-fallback fonts-symbola \
 	poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup system-packages venv model brief test fixture-model clean
+.PHONY: help setup system-packages venv model brief test fixture-model bench bench-model peer-venv clean
 
 help:
 	@echo "make setup          system packages, pinned .venv, a de->en model if one can be had"
 	@echo "make brief          input/*.txt -> output/<name>.html, .pdf, .json"
 	@echo "make test           the test suite"
 	@echo "make fixture-model  build and install a tiny random-weight de->en package (gibberish English)"
+	@echo "make bench          pipeline vs Argos Translate vs bare CTranslate2, whole briefs (LIMIT=300: quick)"
+	@echo "make bench-model    build the Transformer-base-shaped random-weight package the benchmark uses"
 	@echo "make clean          remove generated outputs (never the model packages)"
 
 setup: system-packages venv model
@@ -46,6 +50,27 @@ test: venv
 
 fixture-model: venv
 	$(PY) -m pipeline.fixture_model --shape tiny --install
+
+BENCH_MODEL := build/fixture-bench.argosmodel
+PEER_VENV := build/peer-venv
+
+bench: venv bench-model peer-venv
+	$(PY) -m pipeline.bench $(if $(LIMIT),--limit $(LIMIT)) $(if $(REUSE_PEER),--reuse-peer)
+
+bench-model: $(BENCH_MODEL)
+
+$(BENCH_MODEL): pipeline/fixture_model.py | venv
+	$(PY) -m pipeline.fixture_model --shape bench --out $@
+
+# Argos Translate 1.11 with its full dependencies, for the benchmark only. torch first, from the
+# local CPU wheel: otherwise pip would pull the CUDA build and gigabytes of NVIDIA packages.
+peer-venv: $(PEER_VENV)/.installed
+
+$(PEER_VENV)/.installed: requirements-peer.txt
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q --disable-pip-version-check torch==2.13.0
+	$(PEER_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-peer.txt
+	touch $@
 
 clean:
 	find output -mindepth 1 ! -name .gitkeep -delete

@@ -14,7 +14,7 @@ def align(segments: Sequence[Segment], translations: Sequence[Translation]) -> t
         raise ValueError(f"{len(segments)} segments but {len(translations)} translations")
     pairs = [
         Pair(segment=segment, target=translation.text, score=translation.score, origin=translation.origin,
-             approved=translation.approved)
+             approved=translation.approved, parts=translation.parts)
         for segment, translation in zip(segments, translations)
     ]
     return tuple(

@@ -8,13 +8,15 @@ a half-written file.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import resource
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -91,15 +93,22 @@ def build_brief(
     force: bool = False,
     on_sentences: Callable[[int], None] | None = None,
     on_translated: Callable[[int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the outputs of one input file (see ``output_paths``).
 
     When the brief's content, the templates and the pipeline are unchanged since
     the outputs in ``out_dir`` were written, nothing is rendered or written again
-    unless ``force`` is set.
+    unless ``force`` is set. Builds of the same document into the same folder take
+    turns (``on_wait`` is called when this one has to wait).
     """
     clock = StageClock()
     ensure_writable(out_dir)
+    with document_lock(out_dir, input_path.stem, on_wait):
+        return _build_locked(input_path, out_dir, translator, memory, force, clock, on_sentences, on_translated)
+
+
+def _build_locked(input_path, out_dir, translator, memory, force, clock, on_sentences, on_translated) -> BuildResult:
     document = read.read_document(input_path)
     clock.lap("read")
     segments = segment.segment(document)
@@ -117,6 +126,7 @@ def build_brief(
     )
     clock.lap("align+check")
     paths = output_paths(out_dir, document.name)
+    _remove_stale_temporaries(paths)
     key = content_key(brief)
     if not force and _up_to_date(paths, key):
         return BuildResult(brief=brief, written=(), figures=tuple(clock.figures), memory_use=memory_use)
@@ -205,6 +215,29 @@ def _up_to_date(paths: OutputPaths, key: str) -> bool:
         return json.loads(paths.json.read_text("utf-8")).get("content_key") == key
     except (OSError, ValueError, AttributeError):
         return False
+
+
+@contextmanager
+def document_lock(out_dir: Path, name: str, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold ``out_dir/.<name>.lock``; a second build of the same document waits for the first."""
+    with open(out_dir / f".{name}.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(paths: OutputPaths) -> None:
+    """Temporary files of a build that was killed (this document's lock is held, so no one writes them)."""
+    for path in paths.all():
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 def ensure_writable(out_dir: Path) -> None:

@@ -307,6 +307,13 @@ def check_confidence(score: float | None, settings: CheckSettings) -> list[Flag]
                  f"the model was unsure: score {score:.2f} per token is below {settings.min_score:.2f}")]
 
 
+def check_split(parts: int) -> list[Flag]:
+    if parts <= 1:
+        return []
+    return [Flag("split", WARNING, f"the sentence is longer than the model's input limit; it was translated in "
+                                   f"{parts} parts, cut at clause boundaries: check the joins")]
+
+
 TEXT_CHECKS: dict[str, Callable[[str, str, CheckSettings], list[Flag]]] = {
     "numbers": check_numbers,
     "length": check_length,
@@ -316,7 +323,7 @@ TEXT_CHECKS: dict[str, Callable[[str, str, CheckSettings], list[Flag]]] = {
     "names": check_names,
     "punctuation": check_punctuation,
 }
-CHECK_NAMES = (*TEXT_CHECKS, "confidence")
+CHECK_NAMES = (*TEXT_CHECKS, "confidence", "split")
 CHECK_DESCRIPTIONS = {
     "numbers": "a number in the German is missing or changed in the English",
     "length": "the English is much shorter or longer than the German",
@@ -326,21 +333,23 @@ CHECK_DESCRIPTIONS = {
     "names": "a name or acronym is missing in the English",
     "punctuation": "a question, exclamation or quotation does not carry over",
     "confidence": "the model's score is low",
+    "split": "the sentence was too long for the model and was translated in parts",
 }
 
 
 def check_pair(source: str, target: str, score: float | None = None,
-               settings: CheckSettings = DEFAULT_SETTINGS) -> tuple[Flag, ...]:
+               settings: CheckSettings = DEFAULT_SETTINGS, parts: int = 1) -> tuple[Flag, ...]:
     """All flags for one German/English pair."""
     flags = [flag for check in TEXT_CHECKS.values() for flag in check(source, target, settings)]
-    return tuple(flags + check_confidence(score, settings))
+    return tuple(flags + check_confidence(score, settings) + check_split(parts))
 
 
 def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DEFAULT_SETTINGS) -> tuple[AlignedParagraph, ...]:
     """The paragraphs with every pair's flags filled in."""
     return tuple(
         replace(paragraph, pairs=tuple(
-            replace(pair, flags=check_pair(pair.segment.text, pair.target, pair.score, settings)) for pair in paragraph.pairs
+            replace(pair, flags=check_pair(pair.segment.text, pair.target, pair.score, settings, pair.parts))
+            for pair in paragraph.pairs
         ))
         for paragraph in paragraphs
     )

@@ -124,7 +124,9 @@ def _brief(args: argparse.Namespace) -> int:
         for path in inputs:
             try:
                 result = build.build_brief(path, args.out, translator, memory, args.force,
-                                           progress.start_document, progress.advance)
+                                           progress.start_document, progress.advance,
+                                           on_wait=lambda path=path: print(f"{path}: waiting for another build of it to finish",
+                                                                 file=sys.stderr))
             except PipelineError as error:
                 progress.clear()
                 print(f"error: {error}", file=sys.stderr)
@@ -282,7 +284,7 @@ def _corrections_apply(args: argparse.Namespace) -> int:
     from pipeline import corrections, read, segment
 
     loaded = corrections.load(args.file)
-    input_path = args.input or DEFAULT_INPUT_DIR / loaded.input_name
+    input_path = args.input or DEFAULT_INPUT_DIR / Path(loaded.input_name).name
     if not input_path.is_file():
         raise UsageError(f"{args.file}: its brief was built from {loaded.input_name}, which is not at {input_path}; "
                          "name the German text with --input")

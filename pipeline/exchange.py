@@ -7,6 +7,7 @@ their paragraph structure and review state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,14 @@ class ImportedUnits:
     """Units without both a German and an English variant."""
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot hold at all, not even escaped."""
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def units_of(brief: Brief) -> list[ExchangeUnit]:
     return [_unit_of(pair) for pair in brief.pairs]
 
@@ -64,8 +73,8 @@ def to_tmx(units: Iterable[ExchangeUnit]) -> bytes:
     header.set("creationtoolversion", __version__)
     header.set("datatype", "plaintext")
     for unit in units:
-        tu = store.addsourceunit(unit.source)
-        tu.settarget(unit.target, TARGET_LANGUAGE)
+        tu = store.addsourceunit(_xml_text(unit.source))
+        tu.settarget(_xml_text(unit.target), TARGET_LANGUAGE)
         if unit.id:
             tu.xmlelement.set("tuid", unit.id)
         properties = [(ORIGIN_PROPERTY, unit.origin), (APPROVED_PROPERTY, "yes" if unit.approved else "no")]
@@ -77,7 +86,7 @@ def to_tmx(units: Iterable[ExchangeUnit]) -> bytes:
             prop.text = value
             first_variant.addprevious(prop)
         if unit.note:
-            tu.addnote(unit.note)
+            tu.addnote(_xml_text(unit.note))
     return bytes(store)
 
 
@@ -90,8 +99,8 @@ def to_xliff(brief: Brief) -> bytes:
     for paragraph in brief.paragraphs:
         unit_element = None
         for pair in paragraph.pairs:
-            segment = store.UnitClass(pair.segment.text)
-            segment.target = pair.target
+            segment = store.UnitClass(_xml_text(pair.segment.text))
+            segment.target = _xml_text(pair.target)
             segment.setid(f"p{paragraph.number}::{pair.segment.id}")
             segment.xmlelement.set("state", xliff_state(pair))
             if unit_element is None:

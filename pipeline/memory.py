@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS entries (
     settings TEXT NOT NULL,   -- decoding settings; '' for human entries
     target   TEXT NOT NULL,
     score    REAL,            -- mean log-probability per token; NULL for human entries
+    parts    INTEGER NOT NULL DEFAULT 1,  -- > 1: too long for the model, translated in parts
     approved INTEGER NOT NULL DEFAULT 0,
     note     TEXT NOT NULL DEFAULT '',
     recorded_from TEXT NOT NULL DEFAULT '',
@@ -162,13 +163,14 @@ class TranslationMemory:
             chunk = unique[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT source, origin, target, score, approved FROM entries WHERE source IN ({marks}) "
+                f"SELECT source, origin, target, score, approved, parts FROM entries WHERE source IN ({marks}) "
                 "AND (origin = 'human' OR (model = ? AND settings = ?))",
                 (*chunk, engine.model, engine.settings),
             )
-            for source, origin, target, score, approved in rows:
+            for source, origin, target, score, approved, parts in rows:
                 if origin == "human" or source not in found:
-                    found[source] = Translation(text=target, score=score, origin=origin, approved=bool(approved))
+                    found[source] = Translation(text=target, score=score, origin=origin, approved=bool(approved),
+                                                parts=parts)
         return [found.get(source) for source in sources]
 
     def remember_machine(self, sources: Sequence[str], translations: Sequence[Translation], engine: Engine) -> None:
@@ -176,11 +178,11 @@ class TranslationMemory:
         stamp = now()
         with self._write():
             self._db.executemany(
-                "INSERT INTO entries (source, origin, model, settings, target, score, created, updated) "
-                "VALUES (?, 'mt', ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO entries (source, origin, model, settings, target, score, parts, created, updated) "
+                "VALUES (?, 'mt', ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (source, origin, model, settings) DO UPDATE SET "
-                "target = excluded.target, score = excluded.score, updated = excluded.updated",
-                [(source, engine.model, engine.settings, t.text, t.score, stamp, stamp)
+                "target = excluded.target, score = excluded.score, parts = excluded.parts, updated = excluded.updated",
+                [(source, engine.model, engine.settings, t.text, t.score, t.parts, stamp, stamp)
                  for source, t in zip(sources, translations)],
             )
 

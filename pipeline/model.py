@@ -98,6 +98,9 @@ class Translation:
     """``mt`` for machine translation, ``human`` for a reviewer's or translator's English."""
     approved: bool = False
     """A reviewer approved this English (human origin only)."""
+    parts: int = 1
+    """More than 1 when the sentence was longer than the model's input limit and was
+    translated in that many parts, cut at clause boundaries."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class Pair:
     origin: str
     """``mt`` for machine translation, ``human`` for English from a person (never overwritten by the model)."""
     approved: bool = False
+    parts: int = 1
     flags: tuple[Flag, ...] = ()
 
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.model import Document, Segment
 
 DATA = Path(__file__).parent / "data"
@@ -112,11 +113,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
+MAX_SENTENCE_CHARS = 50_000
+"""About ten times the model's input limit: longer runs without a sentence end are not prose
+(a pasted data dump, a missing line break), and would make a page-long cell in the brief."""
+
+
 def segment(document: Document) -> tuple[Segment, ...]:
     """Split every paragraph of ``document`` into sentences with ids ``p<n>.s<m>``."""
     segments = []
     for paragraph in document.paragraphs:
         for index, (start, end) in enumerate(sentence_spans(paragraph.text), start=1):
+            if end - start > MAX_SENTENCE_CHARS:
+                label = document.path or document.name
+                raise InputError(
+                    f"{label}:{paragraph.line}: a sentence of {end - start:,} characters without a sentence end "
+                    f"(at most {MAX_SENTENCE_CHARS:,}); is this prose? Add full stops or paragraph breaks")
             segments.append(
                 Segment(
                     id=f"p{paragraph.number}.s{index}",

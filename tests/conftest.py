@@ -65,3 +65,19 @@ def run_cli(*args: str, cwd: Path = ROOT, packages_dir: Path | None = None, stdi
         env["ARGOS_PACKAGES_DIR"] = str(packages_dir)
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env, input=stdin,
                           capture_output=True, timeout=timeout)
+
+
+def correction(pair: dict, new_target: str, approved: bool = True, note: str = "checked against the press release") -> dict:
+    """One entry of a corrections file, for a pair of a brief's JSON."""
+    return {"id": pair["id"], "source": pair["source"], "old_target": pair["target"], "new_target": new_target,
+            "approved": approved, "note": note, "time": "2026-11-25T10:00:00Z"}
+
+
+def write_corrections(path: Path, document: str, input_name: str, *items: dict) -> Path:
+    """A corrections file as the review page exports it."""
+    import json
+
+    path.write_text(json.dumps({"format": "de-en-brief corrections", "version": 1, "document": document,
+                                "input": input_name, "sha256": "", "exported": "2026-11-25T10:00:00Z",
+                                "corrections": list(items)}, ensure_ascii=False), "utf-8")
+    return path

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import run_cli
+from conftest import correction, run_cli, write_corrections
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -28,16 +28,11 @@ def exported(tmp_path_factory, fixture_package):
     packages = fixture_package.path.parent
     assert run_cli("brief", str(source), "--out", str(root), *args, packages_dir=packages).returncode == 0
     pairs = json.loads((root / "zeichen.json").read_text("utf-8"))["pairs"]
-    corrections = root / "zeichen.corrections.json"
-    corrections.write_text(json.dumps({
-        "format": "de-en-brief corrections", "version": 1, "document": "zeichen", "input": "zeichen.txt",
-        "corrections": [
-            {"id": pairs[0]["id"], "source": pairs[0]["source"], "old_target": pairs[0]["target"],
-             "new_target": "The board said: “We grow by 5 % & more.” <b>", "approved": True, "note": "", "time": "t"},
-            {"id": pairs[2]["id"], "source": pairs[2]["source"], "old_target": pairs[2]["target"],
-             "new_target": "Street, measure & foot: \"straight quotes\" and 'single' {{ 7*7 }}", "approved": False,
-             "note": "check the idiom", "time": "t"},
-        ]}, ensure_ascii=False), "utf-8")
+    corrections = write_corrections(
+        root / "zeichen.corrections.json", "zeichen", "zeichen.txt",
+        correction(pairs[0], "The board said: “We grow by 5 % & more.” <b>"),
+        correction(pairs[2], "Street, measure & foot: \"straight quotes\" and 'single' {{ 7*7 }}", approved=False,
+                   note="check the idiom"))
     applied = run_cli("corrections", "apply", str(corrections), "--input", str(source), *args)
     assert applied.returncode == 0, applied.stderr.decode()
     assert run_cli("brief", str(source), "--out", str(root), *args, packages_dir=packages).returncode == 0

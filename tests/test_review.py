@@ -165,3 +165,52 @@ def test_edit_approve_export_then_apply_and_rebuild(page, review_url, tmp_path, 
     pairs = {p["id"]: p for p in json.loads((tmp_path / "artikel.json").read_text("utf-8"))["pairs"]}
     assert [(p["target"], p["origin"], p["approved"]) for p in (pairs["p3.s1"], pairs["p3.s2"])] == [
         ("BMW & <b>AI</b>: „Größe“ matters.", "human", True), ("Second sentence, edited again.", "human", False)]
+
+
+HOSTILE = """---
+title: <script>document.title="pwned"</script> {{ 7*7 }}
+source: <img src="http://127.0.0.1:9/source.png">
+---
+Er schrieb <script>document.body.dataset.pwned = "script"</script> in den Text.
+
+Ein <style>body { display: none }</style> Stil und ein <img src="http://127.0.0.1:9/x.png" onerror="document.body.dataset.pwned = 'img'"> Bild.
+
+Eine <div style="background: url(file:///etc/passwd)">Box</div> mit <link rel="stylesheet" href="http://127.0.0.1:9/a.css"> und <iframe src="http://127.0.0.1:9/"></iframe> darin.
+
+Jinja {{ 7*7 }} und {% include "brief.css" %} bleiben Text.
+"""
+
+
+def test_hostile_text_never_becomes_an_element_or_a_fetch(browser, tmp_path, fixture_package):
+    import subprocess
+
+    source = tmp_path / "feindlich.txt"
+    source.write_text(HOSTILE, "utf-8")
+    result = run_cli("brief", str(source), "--out", str(tmp_path), packages_dir=fixture_package.path.parent)
+    assert result.returncode == 0, result.stderr.decode()
+    injected = 0
+    for page_name, own_scripts in (("feindlich.html", 0), ("feindlich.review.html", 1)):
+        context = browser.new_context()
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
+        url = (tmp_path / page_name).as_uri()
+        page.goto(url)
+        counts = page.evaluate("""() => ({
+            scripts: document.querySelectorAll("script").length,
+            styles: document.querySelectorAll("style").length,
+            fetching: document.querySelectorAll("img, iframe, link, object, embed, [style]").length,
+            pwned: document.body.dataset.pwned || null,
+            title: document.title,
+            text: document.body.textContent,
+        })""")
+        context.close()
+        injected += counts["scripts"] - own_scripts + counts["styles"] - 1 + counts["fetching"]
+        assert requests == [url], requests
+        assert counts["pwned"] is None and "pwned" not in counts["title"].replace('document.title="pwned"', "")
+        assert '<script>document.body.dataset.pwned = "script"</script>' in counts["text"]
+        assert "{{ 7*7 }}" in counts["text"] and '{% include "brief.css" %}' in counts["text"]
+    assert injected == 0
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "feindlich.pdf")], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    assert len(images) == 2, "the PDF has no images (pdfimages prints only its two header lines)"

@@ -6,7 +6,7 @@ import ctranslate2
 from argostranslate.package import Package
 
 from pipeline import read, segment
-from pipeline.translate import _batches
+from pipeline.translate import MAX_BATCH_TOKENS, _batches
 
 
 def argos_reference(package_path, sentence):
@@ -55,11 +55,12 @@ def test_output_length_is_capped_relative_to_the_source(translator):
 
 def test_batches_hold_whole_sentences_sorted_by_length():
     lengths = [5, 1, 300, 2, 40] * 40
-    batches = _batches([["x"] * n for n in lengths])
+    batches = _batches([["x"] * n for n in lengths], 32)
     flat = [i for batch in batches for i in batch]
     assert sorted(flat) == list(range(len(lengths)))
     assert [lengths[i] for i in flat] == sorted(lengths)
-    assert all(len(batch) <= 64 for batch in batches)
+    assert all(len(batch) <= 32 for batch in batches)
+    assert all(len(batch) * (max(lengths[i] for i in batch) + 1) <= MAX_BATCH_TOKENS for batch in batches)
 
 
 def test_progress_is_reported_per_batch(translator):

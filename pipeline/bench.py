@@ -1,0 +1,345 @@
+"""``make bench``: the translate stage against Argos Translate 1.11 and bare CTranslate2.
+
+On the same sentences of the Fontane novel, with the Transformer-base-shaped
+fixture package (``make bench-model``):
+
+1. pipeline: ``Translator.translate``, the translate stage as ``make brief`` runs it;
+2. peer: Argos Translate 1.11's own ``translate()``, per paragraph, in its own
+   environment (``pipeline/bench_peer.py``);
+3. limit: one bare CTranslate2 ``translate_batch`` over the tokenized sentences;
+4. whole briefs: the BMW article cold and warm, and the whole novel with stage
+   timings (skipped with ``--limit``).
+
+Each side runs in a process of its own, so that its peak RSS is its own.
+
+    python -m pipeline.bench [--limit N] [--reuse-peer] [--model FILE] [--peer-python PATH] [--out output/bench.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOVEL = ROOT.parent / "shared" / "data" / "fontane-irrungen-wirrungen.txt"
+ARTICLE = ROOT / "input" / "bmw-ki-strategie-china.txt"
+WORK = ROOT / "build" / "bench"
+PACKAGES = WORK / "packages"
+
+
+@dataclass(frozen=True)
+class SideFigures:
+    name: str
+    sentences: int
+    seconds: float
+    sentences_per_second: float
+    target_tokens_per_second: float
+    mean_output_tokens: float
+    mean_source_tokens: float
+    peak_rss_mb: float
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _translator():
+    from pipeline import packages
+    from pipeline.translate import Translator
+
+    return Translator(packages.find_package())
+
+
+def _corpus_sentences(corpus: dict) -> list[str]:
+    return [sentence for paragraph in corpus["paragraphs"] for sentence in paragraph["sentences"]]
+
+
+# -- measurements, each run in a process of its own -------------------------------------------
+
+def measure_pipeline(corpus: dict) -> dict:
+    translator = _translator()
+    sentences = _corpus_sentences(corpus)
+    translator.translate(["Guten Morgen."])  # loads the model
+    started = time.perf_counter()
+    translations = translator.translate(sentences)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "translations": [t.text for t in translations], "peak_rss_mb": _peak_rss_mb()}
+
+
+def measure_limit(corpus: dict) -> dict:
+    """CTranslate2 alone: tokenized input, the pipeline's model, threads and decoding settings, its own batching."""
+    from pipeline.translate import MAX_BATCH_SENTENCES
+
+    translator = _translator()
+    settings = translator.settings
+    tokenized = [translator.tokenize(sentence) for sentence in _corpus_sentences(corpus)]
+    model = translator._model
+    prefix = translator._argos.target_prefix
+    options = dict(
+        beam_size=settings.beam_size, num_hypotheses=1, length_penalty=settings.length_penalty,
+        replace_unknowns=settings.replace_unknowns, max_batch_size=MAX_BATCH_SENTENCES, max_input_length=0,
+        max_decoding_length=int(max(map(len, tokenized)) * settings.max_length_ratio) + settings.max_length_extra,
+    )
+    model.translate_batch([translator.tokenize("Guten Morgen.")], **options)
+    started = time.perf_counter()
+    results = model.translate_batch(tokenized, target_prefix=[[prefix]] * len(tokenized) if prefix else None,
+                                    **options)
+    seconds = time.perf_counter() - started
+    english = [translator._decode(result.hypotheses[0], 0.0)[0] for result in results]
+    return {"seconds": seconds, "translations": english, "peak_rss_mb": _peak_rss_mb()}
+
+
+def measure_novel() -> dict:
+    """The whole novel's brief, cold: stage timings and peak RSS per stage."""
+    from pipeline import build
+    from pipeline.memory import TranslationMemory
+
+    out = WORK / "novel"
+    shutil.rmtree(out, ignore_errors=True)
+    memory_path = WORK / "novel-memory.sqlite"
+    for stale in WORK.glob("novel-memory.sqlite*"):
+        stale.unlink()
+    with TranslationMemory(memory_path) as memory:
+        result = build.build_brief(NOVEL, out, _translator(), memory, force=True)
+    pages = subprocess.run(["pdfinfo", str(out / f"{NOVEL.stem}.pdf")], capture_output=True, text=True).stdout
+    page_count = next((int(line.split()[-1]) for line in pages.splitlines() if line.startswith("Pages:")), None)
+    return {"stages": [asdict(figure) for figure in result.figures], "pairs": len(result.brief.pairs),
+            "pdf_pages": page_count}
+
+
+MEASUREMENTS = {"pipeline": measure_pipeline, "limit": measure_limit}
+
+
+# -- the parent: corpus, processes, comparison, report -------------------------------------
+
+def build_corpus(limit: int | None) -> dict:
+    """Whole paragraphs of the novel, split by the pipeline, up to ``limit`` sentences."""
+    from pipeline import read, segment
+
+    document = read.read_document(NOVEL)
+    segments = segment.segment(document)
+    paragraphs, count = [], 0
+    for paragraph in document.paragraphs:
+        sentences = [s.text for s in segments if s.paragraph == paragraph.number]
+        if limit is not None and count >= limit:
+            break
+        paragraphs.append({"text": paragraph.text, "sentences": sentences})
+        count += len(sentences)
+    return {"paragraphs": paragraphs}
+
+
+def _run_side(command: list[str], env: dict, label: str) -> dict:
+    result_file = WORK / f"{label}.result.json"
+    result_file.unlink(missing_ok=True)
+    print(f"bench: {label} ...", file=sys.stderr, flush=True)
+    completed = subprocess.run(command + [str(result_file)], env=env)
+    if completed.returncode != 0:
+        raise SystemExit(f"bench: the {label} run failed (exit status {completed.returncode})")
+    return json.loads(result_file.read_text("utf-8"))
+
+
+def _peer_run(peer_python: Path, corpus_file: Path, env: dict, key: str, reuse: bool) -> dict:
+    """Argos' run; with ``reuse``, the last one when it was made on the same corpus and model."""
+    previous = WORK / "peer.result.json"
+    if reuse and previous.exists():
+        result = json.loads(previous.read_text("utf-8"))
+        if result.get("key") == key:
+            print("bench: peer: reusing the last run (same corpus and model)", file=sys.stderr)
+            return result
+    result = _run_side([str(peer_python), str(ROOT / "pipeline" / "bench_peer.py"), str(corpus_file)], env, "peer")
+    previous.write_text(json.dumps(dict(result, key=key), ensure_ascii=False), "utf-8")
+    return result
+
+
+def _figures(name: str, run: dict, sources: list[str], translator) -> SideFigures:
+    source_tokens = [len(translator.tokenize(text)) for text in sources]
+    output_tokens = [len(translator.tokenize(text)) for text in run["translations"]]
+    seconds = run["seconds"]
+    return SideFigures(
+        name=name, sentences=len(sources), seconds=round(seconds, 3),
+        sentences_per_second=round(len(sources) / seconds, 2),
+        target_tokens_per_second=round(sum(output_tokens) / seconds, 1),
+        mean_output_tokens=round(statistics.mean(output_tokens), 2),
+        mean_source_tokens=round(statistics.mean(source_tokens), 2),
+        peak_rss_mb=round(run["peak_rss_mb"], 1),
+    )
+
+
+def _timed_brief(env: dict, out: Path, memory: Path) -> float:
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, "-m", "pipeline", "brief", str(ARTICLE), "--out", str(out),
+                                "--memory", str(memory)], env=env, capture_output=True)
+    if completed.returncode != 0:
+        raise SystemExit(f"bench: the article brief failed: {completed.stderr.decode()}")
+    return round(time.perf_counter() - started, 3)
+
+
+def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer: bool = False) -> dict:
+    from pipeline import packages
+
+    shutil.rmtree(PACKAGES, ignore_errors=True)
+    package = packages.install_archive(model)
+    env = dict(os.environ, ARGOS_PACKAGES_DIR=str(PACKAGES), PYTHONPATH=str(ROOT))
+    corpus = build_corpus(limit)
+    corpus_file = WORK / "corpus.json"
+    corpus_file.write_text(json.dumps(corpus, ensure_ascii=False), "utf-8")
+    sources = _corpus_sentences(corpus)
+    print(f"bench: {len(sources)} sentences in {len(corpus['paragraphs'])} paragraphs of {NOVEL.name}; "
+          f"model {package.name} {package.version}", file=sys.stderr)
+
+    own = [sys.executable, "-m", "pipeline.bench", "--measure"]
+    peer_key = hashlib.sha256(corpus_file.read_bytes() + model.read_bytes()).hexdigest()
+    runs = {
+        "pipeline": _run_side(own + ["pipeline", str(corpus_file)], env, "pipeline"),
+        "peer": _peer_run(peer_python, corpus_file, env, peer_key, reuse_peer),
+        "limit": _run_side(own + ["limit", str(corpus_file)], env, "limit"),
+    }
+    translator = _translator()
+    sides = {name: _figures(name, result, sources, translator) for name, result in runs.items()}
+
+    differing = [i for i, (ours, theirs) in enumerate(zip(runs["pipeline"]["translations"], runs["peer"]["translations"]))
+                 if ours != theirs]
+    differences = [_difference(i, corpus, sources, runs, translator) for i in differing]
+    paragraphs_identical = sum(
+        " ".join(runs["pipeline"]["translations"][start:start + len(p["sentences"])]) == english
+        for start, p, english in zip(_starts(corpus), corpus["paragraphs"], runs["peer"]["paragraphs"]))
+
+    print("bench: article brief, cold and warm ...", file=sys.stderr, flush=True)
+    article_out, article_memory = WORK / "article", WORK / "article-memory.sqlite"
+    shutil.rmtree(article_out, ignore_errors=True)
+    for stale in WORK.glob("article-memory.sqlite*"):
+        stale.unlink()
+    article_cold = _timed_brief(env, article_out, article_memory)
+    article_warm = _timed_brief(env, article_out, article_memory)
+
+    novel = None
+    if limit is None:
+        print("bench: the whole novel's brief ...", file=sys.stderr, flush=True)
+        novel = _run_side(own + ["novel", "-"], env, "novel")
+    pdf_stage = next((s for s in novel["stages"] if s["stage"] == "render pdf"), None) if novel else None
+    translate_stage = next((s for s in novel["stages"] if s["stage"] == "translate"), None) if novel else None
+
+    report = {
+        "corpus": {"file": NOVEL.name, "sentences": len(sources), "paragraphs": len(corpus["paragraphs"]),
+                   "limit": limit},
+        "model": {"name": package.name, "version": package.version,
+                  "model_bin_mb": round((package.path / "model" / "model.bin").stat().st_size / 1e6, 1)},
+        "machine": {"cpus": os.cpu_count()},
+        "sides": {name: asdict(figures) for name, figures in sides.items()},
+        "throughput_ratio_vs_peer": round(sides["pipeline"].sentences_per_second / sides["peer"].sentences_per_second, 3),
+        "throughput_ratio_vs_limit": round(sides["pipeline"].sentences_per_second / sides["limit"].sentences_per_second, 3),
+        "identical_share_vs_peer": round(1 - len(differing) / len(sources), 4),
+        "identical_paragraphs_vs_peer": f"{paragraphs_identical}/{len(corpus['paragraphs'])}",
+        "differences_vs_peer": differences,
+        "translate_peak_rss_mb": sides["pipeline"].peak_rss_mb,
+        "article_cold_seconds": article_cold,
+        "article_warm_seconds": article_warm,
+        "novel_brief": novel,
+        "novel_translate_peak_rss_mb": translate_stage["peak_rss_mb"] if translate_stage else None,
+        "novel_pdf_seconds": round(pdf_stage["seconds"], 2) if pdf_stage else None,
+        "novel_pdf_peak_rss_mb": round(pdf_stage["peak_rss_mb"], 1) if pdf_stage else None,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    _print_table(report)
+    print(f"bench: wrote {out}", file=sys.stderr)
+    return report
+
+
+def _difference(index: int, corpus: dict, sources: list[str], runs: dict, translator) -> dict:
+    """A sentence whose English differs from the peer's, translated again by the pipeline's model:
+    alone, and in the batch Argos made of its paragraph (``max_batch_size=32`` tokens). CTranslate2
+    on CPU may change a result when the batch, and so the padding, changes (its issue 693)."""
+    peer = runs["peer"]["translations"][index]
+    alone = translator.translate([sources[index]])[0].text
+    paragraph, position = next((p, index - start) for start, p in zip(_starts(corpus), corpus["paragraphs"])
+                               if start <= index < start + len(p["sentences"]))
+    as_argos = _translate_like_argos(translator, paragraph["sentences"])[position]
+    return {"sentence": sources[index], "pipeline": runs["pipeline"]["translations"][index], "peer": peer,
+            "pipeline_alone": alone, "alone_identical_to_peer": alone == peer,
+            "in_argos_batch": as_argos, "in_argos_batch_identical_to_peer": as_argos == peer}
+
+
+def _translate_like_argos(translator, sentences: list[str]) -> list[str]:
+    """The pipeline's model given one paragraph with Argos 1.11's ``translate_batch`` arguments."""
+    prefix = translator._argos.target_prefix
+    results = translator._model.translate_batch(
+        [translator.tokenize(s) for s in sentences], target_prefix=[[prefix]] * len(sentences) if prefix else None,
+        replace_unknowns=True, max_batch_size=32, batch_type="tokens", beam_size=4, num_hypotheses=1,
+        length_penalty=0.2, return_scores=True)
+    return [translator._decode(result.hypotheses[0], 0.0)[0] for result in results]
+
+
+def _starts(corpus: dict) -> list[int]:
+    starts, position = [], 0
+    for paragraph in corpus["paragraphs"]:
+        starts.append(position)
+        position += len(paragraph["sentences"])
+    return starts
+
+
+def _print_table(report: dict) -> None:
+    print(f"\n{report['corpus']['sentences']} sentences of {report['corpus']['file']}, "
+          f"{report['model']['name']} ({report['model']['model_bin_mb']} MB int8), {report['machine']['cpus']} CPUs\n")
+    print(f"{'':<10}{'sent/s':>9}{'tok/s':>9}{'out tok':>9}{'src tok':>9}{'peak RSS MB':>13}{'seconds':>10}")
+    for side in report["sides"].values():
+        print(f"{side['name']:<10}{side['sentences_per_second']:>9.2f}{side['target_tokens_per_second']:>9.1f}"
+              f"{side['mean_output_tokens']:>9.2f}{side['mean_source_tokens']:>9.2f}{side['peak_rss_mb']:>13.1f}"
+              f"{side['seconds']:>10.1f}")
+    differences = report["differences_vs_peer"]
+    alone = sum(d["alone_identical_to_peer"] for d in differences)
+    batched = sum(d["in_argos_batch_identical_to_peer"] for d in differences)
+    print(f"\npipeline/peer throughput {report['throughput_ratio_vs_peer']:.2f}×   "
+          f"pipeline/limit {report['throughput_ratio_vs_limit']:.2f}×   "
+          f"identical to peer {report['identical_share_vs_peer']:.2%}")
+    if differences:
+        print(f"{len(differences)} sentences differ; translated again by the pipeline's model: identical to the "
+              f"peer's {alone} of {len(differences)} alone, {batched} of {len(differences)} in the batch Argos made "
+              "of their paragraph")
+    print(f"article brief: cold {report['article_cold_seconds']:.2f} s, warm {report['article_warm_seconds']:.2f} s")
+    if report["novel_brief"]:
+        novel = report["novel_brief"]
+        print(f"novel brief: {novel['pairs']} pairs, {novel['pdf_pages']} PDF pages")
+        for stage in novel["stages"]:
+            print(f"  {stage['stage']:<12}{stage['seconds']:>9.2f} s   peak RSS {stage['peak_rss_mb']:>8.1f} MB")
+    else:
+        print("novel brief: skipped (--limit)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, help="only the first N sentences (whole paragraphs); skips the novel's brief")
+    parser.add_argument("--model", type=Path, default=ROOT / "build" / "fixture-bench.argosmodel")
+    parser.add_argument("--peer-python", type=Path, default=ROOT / "build" / "peer-venv" / "bin" / "python")
+    parser.add_argument("--out", type=Path, default=ROOT / "output" / "bench.json")
+    parser.add_argument("--reuse-peer", action="store_true",
+                        help="reuse the last Argos run if it was on the same corpus and model (it does not depend on "
+                             "the pipeline's code, and takes most of the time)")
+    parser.add_argument("--measure", nargs=3, metavar=("SIDE", "CORPUS", "RESULT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        side, corpus_file, result_file = args.measure
+        result = measure_novel() if side == "novel" else MEASUREMENTS[side](json.loads(Path(corpus_file).read_text("utf-8")))
+        Path(result_file).write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+        return 0
+    for needed, how in ((args.model, "make bench-model"), (args.peer_python, "make peer-venv")):
+        if not needed.exists():
+            raise SystemExit(f"bench: {needed} is missing; run {how} (make bench does both)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    os.environ["ARGOS_PACKAGES_DIR"] = str(PACKAGES)  # before argostranslate is first imported
+    run(args.limit, args.model, args.peer_python, args.out, args.reuse_peer)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
