@@ -108,7 +108,16 @@ def build_brief(
         return _build_locked(input_path, out_dir, translator, memory, force, clock, on_sentences, on_translated)
 
 
-def _build_locked(input_path, out_dir, translator, memory, force, clock, on_sentences, on_translated) -> BuildResult:
+def _build_locked(
+    input_path: Path,
+    out_dir: Path,
+    translator: Translator,
+    memory: TranslationMemory,
+    force: bool,
+    clock: StageClock,
+    on_sentences: Callable[[int], None] | None,
+    on_translated: Callable[[int], None] | None,
+) -> BuildResult:
     document = read.read_document(input_path)
     clock.lap("read")
     segments = segment.segment(document)

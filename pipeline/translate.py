@@ -22,7 +22,8 @@ from pipeline.model import DecodingSettings, Engine, ModelPackage, Translation
 
 MAX_BATCH_SENTENCES = 32
 MAX_BATCH_TOKENS = 512
-"""Padded source tokens per batch: only very long sentences make batches smaller."""
+"""Padded source tokens per batch. The decoder's cache grows with batch × beam × output
+length, so batches of long sentences hold fewer of them: memory stays flat, speed is the same."""
 MAX_PARALLEL_BATCHES = 4
 MAX_INPUT_TOKENS = 1024
 """CTranslate2's default input limit, which Argos Translate runs with. Longer sentences are
@@ -76,8 +77,8 @@ class Translator:
         """Translate sentences; ``progress`` is called with the number finished after each batch.
 
         A sentence longer than ``MAX_INPUT_TOKENS`` is cut into parts (see ``_parts``),
-        translated part by part and joined, never truncated. All batches are queued at
-        once; CTranslate2 decodes up to ``_parallel_batches`` of them at a time.
+        translated part by part and joined, never truncated. Batches are queued a few
+        ahead; CTranslate2 decodes up to ``_parallel_batches`` of them at a time.
         """
         units: list[list[str]] = []
         owners: list[int] = []

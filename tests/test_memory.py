@@ -240,3 +240,12 @@ def test_control_characters_in_a_correction_never_break_the_xml_outputs(workspac
 
     ET.parse(workspace.out / f"{NAME}.tmx")
     ET.parse(workspace.out / f"{NAME}.xlf")
+
+
+def test_a_damaged_memory_file_is_one_clear_error(workspace):
+    workspace.memory.parent.mkdir(parents=True)
+    workspace.memory.write_bytes(b"this is not SQLite" * 100)
+    result = workspace.run("brief", str(workspace.source), "--out", str(workspace.out))
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert str(workspace.memory) in stderr and "cannot open the translation memory" in stderr
