@@ -29,7 +29,11 @@ from pipeline.read import normalize_text
 
 DEFAULT_PATH = Path("memory") / "translation-memory.sqlite"
 PATH_VARIABLE = "PIPELINE_MEMORY"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+_MIGRATIONS = {
+    1: ("ALTER TABLE entries ADD COLUMN parts INTEGER NOT NULL DEFAULT 1",),
+}
+"""Statements that bring a memory of schema N to N + 1."""
 BUSY_TIMEOUT_SECONDS = 60
 _LOOKUP_CHUNK = 500
 """Sources per ``IN (...)`` query; SQLite limits the number of parameters."""
@@ -132,7 +136,11 @@ class TranslationMemory:
                                     f"(schema {version}, this one reads {SCHEMA_VERSION}); update the pipeline")
             if version < SCHEMA_VERSION:
                 with self._write():
-                    for statement in _SCHEMA:
+                    # Read again under the write lock: a concurrent build may have upgraded it meanwhile.
+                    version = self._db.execute("PRAGMA user_version").fetchone()[0]
+                    statements = _SCHEMA if version == 0 else \
+                        [sql for step in range(version, SCHEMA_VERSION) for sql in _MIGRATIONS[step]]
+                    for statement in statements:
                         self._db.execute(statement)
                     self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as error:

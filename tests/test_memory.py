@@ -249,3 +249,24 @@ def test_a_damaged_memory_file_is_one_clear_error(workspace):
     stderr = result.stderr.decode()
     assert result.returncode == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
     assert str(workspace.memory) in stderr and "cannot open the translation memory" in stderr
+
+
+def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path):
+    from pipeline.memory import SCHEMA_VERSION, TranslationMemory
+    from pipeline.model import Engine
+
+    path = tmp_path / "v1.sqlite"
+    with sqlite3.connect(path) as db:  # schema 1: before sentences could be translated in parts
+        db.execute("CREATE TABLE entries (source TEXT NOT NULL, origin TEXT NOT NULL, model TEXT NOT NULL, "
+                   "settings TEXT NOT NULL, target TEXT NOT NULL, score REAL, approved INTEGER NOT NULL DEFAULT 0, "
+                   "note TEXT NOT NULL DEFAULT '', recorded_from TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, "
+                   "updated TEXT NOT NULL, PRIMARY KEY (source, origin, model, settings)) WITHOUT ROWID")
+        db.execute("CREATE TABLE human_history (id INTEGER PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL, "
+                   "approved INTEGER NOT NULL, note TEXT NOT NULL, recorded_from TEXT NOT NULL, recorded TEXT NOT NULL)")
+        db.execute("INSERT INTO entries VALUES ('Ein Satz.', 'human', '', '', 'A sentence.', NULL, 1, '', '', 't', 't')")
+        db.execute("PRAGMA user_version=1")
+    with TranslationMemory(path) as memory:
+        [recalled] = memory.recall(["Ein Satz."], Engine(model="m", settings="s"))
+    assert (recalled.text, recalled.origin, recalled.approved, recalled.parts) == ("A sentence.", "human", True, 1)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
