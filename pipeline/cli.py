@@ -251,9 +251,7 @@ def _memory_export(args: argparse.Namespace) -> int:
     from pipeline import build, exchange
 
     with _open_memory(args) as memory:
-        entries = list(memory.entries(None if args.origin == "all" else args.origin))
-    units = [exchange.ExchangeUnit(id=None, source=e.source, target=e.target, origin=e.origin, score=e.score,
-                                   approved=e.approved, note=e.note) for e in entries]
+        units = exchange.units_of_memory(memory.entries(None if args.origin == "all" else args.origin))
     try:
         build.write_atomically(args.file, exchange.to_tmx(units))
     except OSError as error:
@@ -264,12 +262,11 @@ def _memory_export(args: argparse.Namespace) -> int:
 
 def _memory_import(args: argparse.Namespace) -> int:
     from pipeline import exchange
-    from pipeline.memory import HumanTranslation
 
     imported = exchange.read_tmx(args.file)
     with _open_memory(args) as memory:
-        memory.record_human((HumanTranslation(source=u.source, target=u.target, approved=u.approved, note=u.note)
-                             for u in imported.units), recorded_from=f"tmx:{args.file.name}")
+        memory.record_human((unit.as_human_translation() for unit in imported.units),
+                            recorded_from=f"tmx:{args.file.name}")
     skipped = []
     if imported.skipped_machine:
         skipped.append(f"{imported.skipped_machine} marked as machine translation")

@@ -85,10 +85,8 @@ def _correction(path: Path, number: int, item: object) -> Correction:
         raise InputError(f'{where}: "approved" must be true or false')
     if not normalize_text(fields["source"]):
         raise InputError(f"{where}: the German source is empty")
-    if not fields["new_target"].strip():
+    if not normalize_text(fields["new_target"]):
         raise InputError(f"{where}: the new English is empty; write the English or leave the pair unedited")
-    # Like the German, the English becomes one line of plain text: no control or invisible characters.
-    fields["new_target"] = normalize_text(fields["new_target"])
     return Correction(approved=item.get("approved", False), **fields)
 
 

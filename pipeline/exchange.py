@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import InputError
+from pipeline.memory import HumanTranslation, MemoryEntry
 from pipeline.model import Brief, Pair
 
 CREATION_TOOL = "de-en-brief"
@@ -35,6 +36,9 @@ class ExchangeUnit:
     approved: bool = False
     note: str = ""
 
+    def as_human_translation(self) -> HumanTranslation:
+        return HumanTranslation(source=self.source, target=self.target, approved=self.approved, note=self.note)
+
 
 @dataclass(frozen=True)
 class ImportedUnits:
@@ -55,6 +59,11 @@ def _xml_text(text: str) -> str:
 
 def units_of(brief: Brief) -> list[ExchangeUnit]:
     return [_unit_of(pair) for pair in brief.pairs]
+
+
+def units_of_memory(entries: Iterable[MemoryEntry]) -> list[ExchangeUnit]:
+    return [ExchangeUnit(id=None, source=e.source, target=e.target, origin=e.origin, score=e.score,
+                         approved=e.approved, note=e.note) for e in entries]
 
 
 def _unit_of(pair: Pair) -> ExchangeUnit:

@@ -197,28 +197,32 @@ class TranslationMemory:
     # -- human work --------------------------------------------------------------------------
 
     def record_human(self, translations: Iterable[HumanTranslation], recorded_from: str) -> list[Recorded]:
-        """Record human English (one transaction); the newest wins, every version stays in the history."""
+        """Record human English (one transaction); the newest wins, every version stays in the history.
+
+        German and English are normalized like the read stage's text: one line, no control or
+        invisible characters, whatever file they came from.
+        """
         stamp = now()
         results = []
         with self._write():
             for item in translations:
-                source = normalize_text(item.source)
+                source, target = normalize_text(item.source), normalize_text(item.target)
                 row = self._db.execute(
                     "SELECT target FROM entries WHERE source = ? AND origin = 'human'", (source,)
                 ).fetchone()
-                replaced = row[0] if row and row[0] != item.target else None
+                replaced = row[0] if row and row[0] != target else None
                 self._db.execute(
                     "INSERT INTO entries (source, origin, model, settings, target, score, approved, note, "
                     "recorded_from, created, updated) VALUES (?, 'human', '', '', ?, NULL, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (source, origin, model, settings) DO UPDATE SET target = excluded.target, "
                     "approved = excluded.approved, note = excluded.note, recorded_from = excluded.recorded_from, "
                     "updated = excluded.updated",
-                    (source, item.target, int(item.approved), item.note, recorded_from, stamp, stamp),
+                    (source, target, int(item.approved), item.note, recorded_from, stamp, stamp),
                 )
                 self._db.execute(
                     "INSERT INTO human_history (source, target, approved, note, recorded_from, recorded) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (source, item.target, int(item.approved), item.note, recorded_from, stamp),
+                    (source, target, int(item.approved), item.note, recorded_from, stamp),
                 )
                 results.append(Recorded(translation=item, replaced=replaced))
         return results

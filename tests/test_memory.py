@@ -270,3 +270,16 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
     assert (recalled.text, recalled.origin, recalled.approved, recalled.parts) == ("A sentence.", "human", True, 1)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_imported_english_is_normalized_like_corrected_english(workspace):
+    tmx = workspace.root / "wrapped.tmx"
+    tmx.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="de"/><body><tu>'
+                   '<tuv xml:lang="de"><seg>Ein   Satz.</seg></tuv>'
+                   '<tuv xml:lang="en"><seg>A wrapped\n      sentence\u200b.</seg></tuv></tu></body></tmx>\n')
+    assert workspace.run("memory", "import", str(tmx)).returncode == 0
+    from pipeline.memory import TranslationMemory
+
+    with TranslationMemory(workspace.memory) as memory:
+        [entry] = memory.entries("human")
+    assert (entry.source, entry.target) == ("Ein Satz.", "A wrapped sentence.")
