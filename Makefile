@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MODEL ?=
-# WeasyPrint's Pango/HarfBuzz, the fonts the templates name and fallbacks for CJK and symbols
+# WeasyPrint's Pango/HarfBuzz, the fonts the templates name and fallbacks for CJK and symbols, the Ding
+# German-English dictionary under the checks
 # (for make brief); poppler's pdftotext/pdftoppm and Debian's Chromium for the tests (never a
 # downloaded browser).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
-	fonts-droid-fallback fonts-symbola \
+	fonts-droid-fallback fonts-symbola trans-de-en \
 	poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__, align, check, exchange, export, read, render, segment
+from pipeline import __version__, align, checks, exchange, export, read, render, segment
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
 from pipeline.model import Brief, Signature, Translation
@@ -125,11 +125,11 @@ def _build_locked(
     translations, memory_use = translate_with_memory([s.text for s in segments], translator, memory,
                                                      on_sentences, on_translated)
     clock.lap("translate")
-    paragraphs = check.check(align.align(segments, translations))
+    paragraphs = checks.check(align.align(segments, translations))
     brief = Brief(
         document=document,
         paragraphs=paragraphs,
-        qa=check.summarize(tuple(pair for paragraph in paragraphs for pair in paragraph.pairs)),
+        qa=checks.summarize(tuple(pair for paragraph in paragraphs for pair in paragraph.pairs)),
         signature=signature(translator),
         created=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
     )

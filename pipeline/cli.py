@@ -221,7 +221,7 @@ def _gold_runs(path: Path) -> list[list[str]]:
 def _qa(_args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from pipeline.check import check_pair
+    from pipeline.checks import check_pair
 
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
@@ -231,7 +231,8 @@ def _qa(_args: argparse.Namespace) -> int:
             flags = check_pair(pair["source"], pair["target"], pair.get("score"))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
-        out = [{key: value for key, value in asdict(flag).items() if key in ("check", "severity", "message")} for flag in flags]
+        out = [{key: value for key, value in asdict(flag).items() if value or key in ("check", "severity", "message")}
+               for flag in flags]
         print(json.dumps({"id": pair.get("id"), "flags": out}, ensure_ascii=False), flush=True)
     return 0
 

@@ -13,7 +13,10 @@ class Paragraph:
     text: str
     """The paragraph with soft line wraps joined and whitespace runs collapsed."""
     line: int
-    """Line of the input file where the paragraph starts (for error messages)."""
+    """Line of the input file where the paragraph starts (for error messages); for formats
+    without lines (DOCX, EPUB, HTML), the paragraph's position among the document's blocks."""
+    kind: str = "text"
+    """``text``, ``heading``, ``item`` (a list item) or ``byline``: each is a segment of its own."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ class Pair:
     approved: bool = False
     parts: int = 1
     flags: tuple[Flag, ...] = ()
+    uncovered: tuple[str, ...] = ()
+    """German content words for which the dictionary found no counterpart in the English."""
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,28 @@ def _environment():
     )
 
 
+_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A piece of German text on the review page: a word (with its gloss key) or what lies between."""
+
+    text: str
+    key: str = ""
+    """Lower-case word, the key of its gloss; empty for spaces, punctuation and unglossed words."""
+    uncovered: bool = False
+    """The checks found no counterpart of this word in the English."""
+
+
 @dataclass(frozen=True)
 class PairView:
     """A pair as the templates show it: its text cut into plain and highlighted chunks."""
 
     pair: Pair
     source_chunks: tuple[tuple[str, bool], ...]
+    source_words: tuple[tuple[tuple[Word, ...], bool], ...]
+    """The German chunks cut into words, for the review page's glosses."""
     target_chunks: tuple[tuple[str, bool], ...]
     checks: str
     """Space-separated names of the checks that flagged the pair (for filtering)."""
@@ -62,26 +78,59 @@ def _chunks(text: str, marks: list[str]) -> tuple[tuple[str, bool], ...]:
     return tuple(pieces)
 
 
-def _view(pair: Pair) -> PairView:
+def _words(text: str, glosses: dict[str, str], uncovered: frozenset[str]) -> tuple[Word, ...]:
+    words, position = [], 0
+    for match in _GERMAN_WORD.finditer(text):
+        if match.start() > position:
+            words.append(Word(text[position:match.start()]))
+        key = match.group().lower()
+        words.append(Word(match.group(), key if key in glosses else "", match.group() in uncovered))
+        position = match.end()
+    if position < len(text):
+        words.append(Word(text[position:]))
+    return tuple(words)
+
+
+def _view(pair: Pair, glosses: dict[str, str] | None = None) -> PairView:
     flags: tuple[Flag, ...] = pair.flags
     severity = "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else "")
+    source_chunks = _chunks(pair.segment.text, [m for f in flags for m in f.source_marks])
+    uncovered = frozenset(pair.uncovered)
     return PairView(
         pair=pair,
-        source_chunks=_chunks(pair.segment.text, [m for f in flags for m in f.source_marks]),
+        source_chunks=source_chunks,
+        source_words=tuple((_words(chunk, glosses or {}, uncovered), marked) for chunk, marked in source_chunks),
         target_chunks=_chunks(pair.target, [m for f in flags for m in f.target_marks]),
         checks=" ".join(dict.fromkeys(f.check for f in flags)),
         severity=severity,
     )
 
 
-def _context(brief: Brief) -> dict:
+def glosses(brief: Brief) -> dict[str, str]:
+    """The dictionary's English for every German word of the brief: ``word → "lemma: senses"``."""
+    from pipeline.checks import lexicon
+
+    lexical = lexicon.load()
+    found = {}
+    for pair in brief.pairs:
+        for match in _GERMAN_WORD.finditer(pair.segment.text):
+            key = match.group().lower()
+            if key not in found and key not in lexicon.GERMAN_FUNCTION_WORDS:
+                gloss = lexical.gloss(match.group())
+                if gloss:
+                    found[key] = f"{gloss.headword}: {gloss.senses}"
+    return found
+
+
+def _context(brief: Brief, word_glosses: dict[str, str] | None = None) -> dict:
     document = brief.document
     return dict(
         brief=brief,
         document=document,
         signature=brief.signature,
         qa=brief.qa,
-        paragraphs=[(paragraph.number, [_view(pair) for pair in paragraph.pairs]) for paragraph in brief.paragraphs],
+        paragraphs=[(paragraph.number, [_view(pair, word_glosses) for pair in paragraph.pairs])
+                    for paragraph in brief.paragraphs],
         pair_count=len(brief.pairs),
         input_name=document.path.name if document.path else document.name,
     )
@@ -93,13 +142,16 @@ def html(brief: Brief) -> str:
 
 
 def review_html(brief: Brief) -> str:
-    """The self-contained review page: CSS and JS inline, allowed by their hashes only."""
+    """The self-contained review page: CSS and JS inline, allowed by their hashes only; the
+    glosses of the page's German words as a JSON data block (never executed)."""
     css = (TEMPLATES / "review.css").read_text("utf-8")
     js = (TEMPLATES / "review.js").read_text("utf-8")
     from markupsafe import Markup
 
+    word_glosses = glosses(brief)
     return _environment().get_template("review.html").render(
-        **_context(brief), review_css=Markup(css), review_js=Markup(js), css_hash=_csp_hash(css), js_hash=_csp_hash(js)
+        **_context(brief, word_glosses), glosses=word_glosses, review_css=Markup(css), review_js=Markup(js),
+        css_hash=_csp_hash(css), js_hash=_csp_hash(js)
     )
 
 

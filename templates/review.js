@@ -27,6 +27,8 @@
     };
   });
   var edits = loadEdits();
+  var glosses = JSON.parse(document.getElementById("glosses").textContent);
+  var tip = document.getElementById("gloss-tip");
 
   function matches(row) {
     var kind = filter.value;
@@ -76,11 +78,53 @@
       item.textContent = flag.textContent;
       list.appendChild(item);
     });
+    showGlosses(row);
     if (history.replaceState) history.replaceState(null, "", "#" + row.id);
     if (scroll) row.scrollIntoView({ block: "center" });
     row.focus({ preventScroll: true });
     openEditor(row);
   }
+
+  // -- glosses: the dictionary's English of the German words --------------------------------
+
+  function showGlosses(row) {
+    var list = document.getElementById("details-glosses");
+    list.textContent = "";
+    var seen = {};
+    Array.prototype.forEach.call(row.querySelectorAll(".source .w, .source .uncovered"), function (word) {
+      var key = word.dataset.w || word.textContent.toLowerCase();
+      if (seen[key]) return;
+      seen[key] = true;
+      var item = document.createElement("li");
+      var german = document.createElement("b");
+      german.lang = "de";
+      german.textContent = word.textContent;
+      if (word.classList.contains("uncovered")) german.className = "uncovered";
+      item.appendChild(german);
+      item.appendChild(document.createTextNode(" " + (glosses[key] || "(not in the dictionary)")));
+      list.appendChild(item);
+    });
+  }
+
+  function showTip(event) {
+    var word = event.target.closest ? event.target.closest(".source .w") : null;
+    if (!word) return;
+    tip.textContent = glosses[word.dataset.w] || "";
+    if (word.classList.contains("uncovered")) tip.textContent += " · no counterpart found in the English";
+    var box = word.getBoundingClientRect();
+    tip.style.left = Math.max(4, box.left + window.scrollX) + "px";
+    tip.style.top = (box.bottom + window.scrollY + 4) + "px";
+    tip.hidden = false;
+  }
+
+  function hideTip(event) {
+    if (event.target.closest && event.target.closest(".source .w")) tip.hidden = true;
+  }
+
+  document.addEventListener("mouseover", showTip);
+  document.addEventListener("mouseout", hideTip);
+  document.addEventListener("focusin", showTip);
+  document.addEventListener("focusout", hideTip);
 
   // -- editing ------------------------------------------------------------------------------
 

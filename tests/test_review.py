@@ -214,3 +214,19 @@ def test_hostile_text_never_becomes_an_element_or_a_fetch(browser, tmp_path, fix
     images = subprocess.run(["pdfimages", "-list", str(tmp_path / "feindlich.pdf")], capture_output=True, text=True,
                             check=True).stdout.splitlines()
     assert len(images) == 2, "the PDF has no images (pdfimages prints only its two header lines)"
+
+
+def test_german_words_show_their_dictionary_glosses(page):
+    glosses = json.loads(page.text_content("#glosses"))
+    key = next(key for key in glosses if key.endswith("strategie"))  # KI-Strategie
+    assert "strategy" in glosses[key] and "säule" in glosses["säulen"].lower()
+    word = page.locator(f"td.source .w[data-w='{key}']").first
+    word.hover()
+    tip = page.locator("#gloss-tip")
+    assert tip.is_visible() and "strategy" in tip.text_content()
+    page.mouse.move(0, 0)
+    page.keyboard.press("j")
+    listed = page.text_content("#details-glosses")
+    assert "automaker" in listed or "car manufacturer" in listed  # Autohersteller, the first pair's
+    # the fixture model's English is gibberish, so most German words have no counterpart: marked as such
+    assert page.locator("td.source .uncovered").count() > 10

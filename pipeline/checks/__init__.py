@@ -1,0 +1,71 @@
+"""Check stage: cheap, reference-free checks of each sentence pair.
+
+Machine translation fails in known ways: numbers changed or dropped, a negation lost, names
+lost, half a sentence missing, words repeated, the source copied through, text invented.
+Each check is a module here with a ``DESCRIPTION`` and ``run(pair) -> list[Flag]``; ``CHECKS``
+is the registry, in the order flags are shown. Shared resources (the dictionary, lemmas) load
+once, lazily, in ``lexicon``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.checks import (addition, confidence, empty, length, names, negation, numbers, omission, punctuation,
+                             repetition, split, untranslated)
+from pipeline.checks.context import PairContext
+from pipeline.checks.settings import DEFAULT_SETTINGS, ERROR, WARNING, CheckSettings
+from pipeline.model import AlignedParagraph, CheckCount, Flag, Pair, QASummary
+
+CHECKS = {
+    "empty": empty,
+    "untranslated": untranslated,
+    "numbers": numbers,
+    "negation": negation,
+    "names": names,
+    "omission": omission,
+    "addition": addition,
+    "length": length,
+    "repetition": repetition,
+    "punctuation": punctuation,
+    "confidence": confidence,
+    "split": split,
+}
+CHECK_NAMES = tuple(CHECKS)
+CHECK_DESCRIPTIONS = {name: module.DESCRIPTION for name, module in CHECKS.items()}
+
+__all__ = ["CHECKS", "CHECK_NAMES", "CHECK_DESCRIPTIONS", "CheckSettings", "DEFAULT_SETTINGS", "ERROR", "WARNING",
+           "check", "check_pair", "summarize"]
+
+
+def check_pair(source: str, target: str, score: float | None = None,
+               settings: CheckSettings = DEFAULT_SETTINGS, parts: int = 1) -> tuple[Flag, ...]:
+    """All flags for one German/English pair."""
+    context = PairContext(source, target, settings, score, parts)
+    return tuple(flag for module in CHECKS.values() for flag in module.run(context))
+
+
+def _checked(pair: Pair, settings: CheckSettings) -> Pair:
+    context = PairContext(pair.segment.text, pair.target, settings, pair.score, pair.parts)
+    flags = tuple(flag for module in CHECKS.values() for flag in module.run(context))
+    return replace(pair, flags=flags, uncovered=tuple(dict.fromkeys(w.text for w in context.uncovered)))
+
+
+def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DEFAULT_SETTINGS) -> tuple[AlignedParagraph, ...]:
+    """The paragraphs with every pair's flags (and uncovered German words) filled in."""
+    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings) for pair in paragraph.pairs))
+                 for paragraph in paragraphs)
+
+
+def summarize(pairs: tuple[Pair, ...]) -> QASummary:
+    """How many pairs each check flagged."""
+    per_check = tuple(
+        CheckCount(
+            check=name,
+            description=CHECK_DESCRIPTIONS[name],
+            pairs=sum(any(f.check == name for f in pair.flags) for pair in pairs),
+            errors=sum(any(f.check == name and f.severity == ERROR for f in pair.flags) for pair in pairs),
+        )
+        for name in CHECK_NAMES
+    )
+    return QASummary(pairs=len(pairs), flagged=sum(bool(pair.flags) for pair in pairs), per_check=per_check)

@@ -1,0 +1,116 @@
+"""What the checks see of one pair: the texts, the model's score, and the lexical
+analysis (German content words and whether the English covers them), computed once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from pipeline.checks import lexicon
+from pipeline.checks.settings import CheckSettings
+
+_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_COGNATE_PREFIX = 5
+_SEPARATED_PARTICLE = re.compile(
+    r"\b(ab|an|auf|aus|bei|ein|fest|fort|her|hin|los|mit|nach|vor|weg|zu|zurück|zusammen|heraus|hinaus|herein|"
+    r"vorbei|weiter|wieder|dar|statt|teil)\s*(?=[,.;:!?)\"“”«»]|$|\s+(?:und|oder|aber|sondern|denn|als|wenn|weil|dass)\b)")
+"""A verb particle at the end of a clause: ``teilte … mit`` is ``mitteilen``, ``kündigte … an`` ``ankündigen``."""
+
+
+@dataclass(frozen=True)
+class EnglishWord:
+    text: str
+    covered: bool
+    """Some German word of the pair has it among its dictionary translations, or it is in the German."""
+
+
+@dataclass(frozen=True)
+class GermanWord:
+    text: str
+    start: int
+    covered: bool
+    """The English has a counterpart: a dictionary translation, the word itself, or a cognate."""
+
+
+class PairContext:
+    def __init__(self, source: str, target: str, settings: CheckSettings, score: float | None = None,
+                 parts: int = 1) -> None:
+        self.source, self.target, self.settings, self.score, self.parts = source, target, settings, score, parts
+
+    @cached_property
+    def english_words(self) -> list[str]:
+        return [w.lower() for w in _ENGLISH_WORD.findall(self.target)]
+
+    @cached_property
+    def english_stems(self) -> frozenset[str]:
+        words = {part for w in self.english_words for part in re.split(r"['’-]", w) if part}
+        return frozenset(lexicon.english_stem(w) for w in words)
+
+    @cached_property
+    def _english_forms(self) -> tuple[set[str], set[str]]:
+        english = set(self.english_words) | {re.split(r"['’]", w)[0] for w in self.english_words}
+        return english, {w[:_COGNATE_PREFIX] for w in english if len(w) >= _COGNATE_PREFIX}
+
+    @cached_property
+    def _particles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m[1].lower() for m in _SEPARATED_PARTICLE.finditer(self.source)))
+
+    def covers(self, word: str) -> bool:
+        """The English has a counterpart of the German word: itself (or without a genitive s),
+        a cognate sharing its first five letters, or one of its dictionary translations (of the
+        whole particle verb when its particle stands at the clause end)."""
+        english, prefixes = self._english_forms
+        lower = word.lower()
+        if (lower in english or lower.rstrip("s") in english
+                or (len(lower) >= _COGNATE_PREFIX and lower[:_COGNATE_PREFIX] in prefixes)):
+            return True
+        lexical = lexicon.load()
+        if lexical.english(word) & self.english_stems:
+            return True
+        return any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles)
+
+    @cached_property
+    def content_words(self) -> tuple[GermanWord, ...]:
+        """The German content words in order, each with whether the English covers it."""
+        words = []
+        for match in _GERMAN_WORD.finditer(self.source):
+            word = match.group()
+            lower = word.lower()
+            if lower in lexicon.GERMAN_FUNCTION_WORDS or lower in lexicon.GERMAN_LIGHT_WORDS or len(word) < 2:
+                continue
+            words.append(GermanWord(word, match.start(), self.covers(word)))
+        return tuple(words)
+
+    @cached_property
+    def english_content_words(self) -> tuple[EnglishWord, ...]:
+        """The English content words in order, each with whether some German word accounts for it."""
+        german_words = [m.group().lower() for m in _GERMAN_WORD.finditer(self.source)]
+        german = set(german_words)
+        prefixes = {w[:_COGNATE_PREFIX] for w in german if len(w) >= _COGNATE_PREFIX}
+        lexical = lexicon.load()
+        stems = {stem for w in german if w not in lexicon.GERMAN_FUNCTION_WORDS for stem in lexical.english(w)}
+        words = []
+        for token in re.findall(r"[A-Za-z]+", self.target):
+            lower = token.lower()
+            if lower in lexicon.ENGLISH_FUNCTION_WORDS or len(lower) < 3:
+                continue
+            covered = (lower in german or lower[:_COGNATE_PREFIX] in prefixes
+                       or lexicon.english_stem(lower) in stems)
+            words.append(EnglishWord(token, covered))
+        return tuple(words)
+
+    @cached_property
+    def uncovered(self) -> tuple[GermanWord, ...]:
+        return tuple(word for word in self.content_words if not word.covered)
+
+    @cached_property
+    def longest_uncovered_run(self) -> tuple[GermanWord, ...]:
+        best: list[GermanWord] = []
+        run: list[GermanWord] = []
+        for word in self.content_words:
+            run = [] if word.covered else run + [word]
+            if len(run) > len(best):
+                best = run
+        return tuple(best)

@@ -1,0 +1,312 @@
+"""The German–English lexicon under the checks and the review page's glosses.
+
+Three well-kept sources, each doing one thing:
+
+- the Ding dictionary (Debian's ``trans-de-en``, GPL-2+): German words and phrases with
+  their English, aligned sub-entry by sub-entry (``|``), synonyms separated by ``;``;
+- simplemma (MIT): German lemmas for forms the dictionary does not list;
+- NLTK's Snowball stemmer: English words compared by stem (``strategies`` ~ ``strategy``).
+
+Compounds the dictionary does not list are split against its own headwords
+(``Batterieriesen`` → ``batterie`` + ``riesen``). The dictionary is parsed once into a
+compact cache (``$XDG_CACHE_HOME/de-en-brief/``, keyed by the file's size and time), which
+loads in a fraction of a second; everything else loads lazily on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+DING_PATH = Path("/usr/share/trans/de-en")
+_CACHE_FORMAT = 10
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _word_list(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text("utf-8").split("\n")
+    return frozenset(word.lower() for line in lines if not line.startswith("#") for word in line.split())
+
+
+GERMAN_FUNCTION_WORDS = _word_list("german_function_words.txt")
+GERMAN_LIGHT_WORDS = _word_list("german_light_words.txt")
+NAME_HEADS = _word_list("name_heads.txt")
+ENGLISH_FUNCTION_WORDS = _word_list("english_function_words.txt")
+_ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/\s]+/|<[^>]*>")
+_GERMAN_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_ENGLISH_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_PLACEHOLDERS = frozenset({"etw", "jdm", "jdn", "jds", "jd", "sb", "sth"})
+"""The dictionary's stand-ins for objects: ``etw. sagen`` :: ``to say sth.``."""
+_LINKS = ("", "s", "es", "n", "en", "e", "er")
+
+
+class DictionaryMissing(PipelineError):
+    pass
+
+
+@dataclass(frozen=True)
+class Gloss:
+    """What the dictionary says a German word means, for a reviewer."""
+
+    headword: str
+    """The dictionary form the gloss was found under (lemma or compound head)."""
+    senses: str
+    """A few English senses, ``;``-separated."""
+
+
+@lru_cache(maxsize=50_000)
+def english_stem(word: str) -> str:
+    return _stemmer().stem(word.lower())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+def english_content_stems(text: str) -> list[str]:
+    """Stems of the English content words of a text, in order."""
+    words = (w.lower() for token in _ENGLISH_TOKEN.findall(text) for w in token.split("-"))
+    return [english_stem(w) for w in words if w not in ENGLISH_FUNCTION_WORDS and w not in _PLACEHOLDERS and len(w) > 1]
+
+
+def _all_stems(text: str) -> list[str]:
+    """Every word's stem: for senses made only of function words (Mai :: May)."""
+    return [english_stem(w) for w in _ENGLISH_TOKEN.findall(text)]
+
+
+def _clean(phrase: str) -> str:
+    return " ".join(_ANNOTATION.sub(" ", phrase).replace("…", " ").split())
+
+
+class _DingParser:
+    """Reads the Ding file into plain dicts: word → English stems, word → gloss, and which
+    words the dictionary knows as common words (some English sense lower case)."""
+
+    def __init__(self) -> None:
+        self.stems: dict[str, set[str]] = {}
+        self.phrase_stems: dict[str, set[str]] = {}
+        self.glosses: dict[str, list[tuple[tuple[bool, int], int, list[str]]]] = {}
+        self.line_number = 0
+        self.common: set[str] = set()
+        self.proper: set[str] = set()
+
+    def line(self, line: str) -> None:
+        self.line_number += 1
+        if line.startswith("#") or " :: " not in line:
+            return
+        german, english = line.rstrip("\n").split(" :: ", 1)
+        entries = german.count(" | ") + 1
+        for index, (german_part, english_part) in enumerate(zip(german.split(" | "), english.split(" | "))):
+            senses = [" ".join(s.split()) for s in _clean(english_part).split(";")]
+            senses = [s for s in senses if s]
+            stems = {stem for sense in senses for stem in english_content_stems(sense) or _all_stems(sense)}
+            lower_sense = any(re.sub(r"^to ", "", s)[:1].islower() for s in senses)
+            for position, synonym in enumerate(_clean(german_part).split(";")):
+                synonym = synonym.strip()
+                if not synonym or synonym[-1] in ".!?" or len(synonym.split()) > 4:
+                    continue  # an example sentence, not a word or phrase
+                tokens = [t.lower() for t in _GERMAN_TOKEN.findall(synonym)]
+                content = [t for t in tokens if t not in GERMAN_FUNCTION_WORDS and t not in _PLACEHOLDERS]
+                if len(content) > 3:
+                    continue
+                if len(content) > 1:
+                    for token in content:
+                        self.phrase_stems.setdefault(token, set()).update(stems)
+                elif len(content) == 1 and senses:
+                    word = content[0]
+                    self.stems.setdefault(word, set()).update(stems)
+                    (self.common if lower_sense else self.proper).add(word)
+                    # The main entry names the word first and lists the most forms (groß | größer | am größten).
+                    rank = (position == 0 and len(tokens) == 1, entries)
+                    if index == 0:
+                        self.glosses.setdefault(word, []).append((rank, self.line_number, senses))
+
+    def lexicon(self) -> "Lexicon":
+        phrase_only = {word: stems for word, stems in self.phrase_stems.items() if word not in self.stems}
+        return Lexicon(
+            translations={word: " ".join(sorted(stems)) for word, stems in (self.stems | phrase_only).items()},
+            headwords=frozenset(self.stems),
+            glosses={word: _gloss(candidates) for word, candidates in self.glosses.items()},
+            common=frozenset(self.common),
+            proper=frozenset(self.proper - self.common),
+        )
+
+
+def _gloss(candidates: list[tuple[tuple[bool, int], int, list[str]]]) -> str:
+    """Two senses from each of the three best entries, in the dictionary's order, four at most."""
+    best = sorted(sorted(candidates, key=lambda c: c[0], reverse=True)[:3], key=lambda c: c[1])
+    return "; ".join(list(dict.fromkeys(sense for _, _, senses in best for sense in senses[:2]))[:4])
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Compared by identity: one loaded lexicon per process, so lookups can be cached."""
+
+    translations: dict[str, str]
+    """Lower-case German word → space-separated stems of the English it translates to (as a
+    word of its own where the dictionary lists it so, else in its phrases)."""
+    headwords: frozenset[str]
+    """German words the dictionary lists as entries of their own (forms included)."""
+    glosses: dict[str, str]
+    """Lower-case German headword → a few English senses."""
+    common: frozenset[str]
+    """German words the dictionary knows with a lower-case English sense (common words)."""
+    proper: frozenset[str]
+    """German words the dictionary knows only with capitalized English (Deutschland → Germany)."""
+
+    def knows(self, word: str) -> bool:
+        return word.lower() in self.translations
+
+    def forms(self, word: str) -> tuple[str, ...]:
+        """The dictionary words behind a German token: itself, its lemma, or its compound parts."""
+        return _forms(self, word)
+
+    def english(self, word: str) -> frozenset[str]:
+        """Stems of every English translation of the German token (its form, lemma or parts)."""
+        return frozenset(stem for form in self.forms(word) for stem in self.translations[form].split())
+
+    def is_common_word(self, word: str) -> bool:
+        """The dictionary lists the word (or its lemma) with a lower-case English sense. A word it
+        knows only as a compound of other words (``Wolf|gang``, ``Terzen|bach``) is not one."""
+        forms = self.forms(word)
+        direct = word.lower().strip("-") in forms or _lemma(word).lower() in forms
+        return direct and all(form not in self.proper for form in forms) and any(f in self.common for f in forms)
+
+    def english_of_particle_verb(self, particle: str, verb: str) -> frozenset[str]:
+        """Stems of the English of ``particle`` + the verb's lemma (``mit`` + ``teilte`` → ``mitteilen``)."""
+        if verb[:1].isupper():
+            return frozenset()
+        lemma = particle + _lemma(verb).lower()
+        if lemma not in self.headwords:
+            lemma = particle + _lemma(verb.lower() + "n").lower()  # teilte → teilten → teilen
+        return frozenset(self.translations[lemma].split()) if lemma in self.headwords else frozenset()
+
+    def has_common_head(self, word: str) -> bool:
+        """Ends in a common word of five letters or more after a modifier of three or more
+        (``Streif|vorgang``): a compound noun; names end in short parts (``-burg``, ``-land``). Longer heads that end
+        place names and surnames (``-hausen``, ``-kirchen``: ``pipeline/data/name_heads.txt``) do not count."""
+        lower = word.lower()
+        return any(head not in NAME_HEADS and _known_form(self, head) in self.common
+                   for head in (lower[cut:] for cut in range(3, len(lower) - 4)))
+
+    def gloss(self, word: str) -> Gloss | None:
+        """The senses of the word's lemma (or form), else of its compound parts."""
+        forms = self.forms(word)
+        if not forms:
+            return None
+        lemma = _lemma(word).lower()
+        if lemma in forms and lemma in self.glosses:
+            forms = (lemma,)
+        glossed = [form for form in forms if form in self.glosses][: 1 if len(forms) == 2 and forms[1] == lemma else 3]
+        if not glossed:
+            return None
+        return Gloss(" + ".join(glossed), " | ".join(self.glosses[form] for form in glossed))
+
+
+@lru_cache(maxsize=200_000)
+def _forms(lexicon: Lexicon, word: str) -> tuple[str, ...]:
+    lower = word.lower().strip("-")
+    lemma = _lemma(word).lower()
+    found = tuple(dict.fromkeys(form for form in (lower, lemma) if form in lexicon.headwords))
+    if found:
+        return found
+    if lower in lexicon.translations:
+        return (lower,)
+    if lower.endswith("s") and lower[:-1] in lexicon.headwords:
+        return (lower[:-1],)  # a genitive: Deutschlands
+    if "-" in lower:
+        return tuple(form for part in lower.split("-") if part for form in _forms(lexicon, part))
+    return _split_compound(lexicon, lower) or _split_compound(lexicon, lemma)
+
+
+def _split_compound(lexicon: Lexicon, word: str, depth: int = 0) -> tuple[str, ...]:
+    """Modifier(s) + head, every part a dictionary word of 3+ letters: the longest head first.
+    A modifier may have lost its ending (``Absperr|zaun``: absperren) or gained a linking
+    element (``Verkehr|s|unfall``); a feminine ``-in``/``-innen`` is its noun's (``Fahrerin``)."""
+    known = lexicon.headwords
+    for suffix in ("innen", "in"):
+        if word.endswith(suffix) and word[: -len(suffix)] in known and len(word) > len(suffix) + 3:
+            return (word[: -len(suffix)],)
+    for cut in range(3, len(word) - 2):
+        head = _known_form(lexicon, word[cut:])
+        if not head:
+            continue
+        modifier = word[:cut]
+        for link in _LINKS:
+            if link and not modifier.endswith(link):
+                continue
+            stem = modifier[: len(modifier) - len(link)] if link else modifier
+            for candidate in (stem, stem + "e", stem + "en", stem + "n"):
+                if len(candidate) >= 3 and candidate in known:
+                    return (candidate, head)
+            if depth == 0 and len(stem) >= 6:
+                parts = _split_compound(lexicon, stem, depth + 1)
+                if parts:
+                    return (*parts, head)
+    return ()
+
+
+def _known_form(lexicon: Lexicon, word: str) -> str:
+    if word in lexicon.headwords:
+        return word
+    lemma = _lemma(word).lower()
+    return lemma if lemma in lexicon.headwords else ""
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="de")
+
+
+def _cache_path(source: Path) -> Path:
+    stat = source.stat()
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "de-en-brief"
+    return root / f"ding-{stat.st_size}-{int(stat.st_mtime)}-v{_CACHE_FORMAT}.pickle"
+
+
+def dictionary_path() -> Path:
+    return Path(os.environ.get("PIPELINE_DICTIONARY") or DING_PATH)
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """The lexicon, from the cache when there is one; parsing the dictionary takes ~20 s once."""
+    source = dictionary_path()
+    if not source.is_file():
+        raise DictionaryMissing(
+            f"{source}: the German–English dictionary the checks need is missing; install Debian's "
+            f"trans-de-en (make setup does), or point PIPELINE_DICTIONARY at a Ding-format file")
+    cache = _cache_path(source)
+    try:
+        with cache.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    parser = _DingParser()
+    with source.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            parser.line(line)
+    lexicon = parser.lexicon()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(lexicon, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cache)
+        for stale in cache.parent.glob("ding-*.pickle"):
+            if stale != cache:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: parse again next time
+    return lexicon

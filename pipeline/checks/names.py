@@ -1,0 +1,115 @@
+"""names: a name in the German that the English does not carry. An acronym (``BMW``,
+``F&E`` ↔ ``R&D``) is always a name; a capitalized word is one when the dictionary does not
+know it as a common word (``Shenyang``, ``Rogers``) or knows it only with capitalized English
+(``Deutschland`` ↔ ``Germany``, ``April``). It counts as carried when the English has it,
+its possessive (``Clintons`` ↔ ``Clinton's``), a dictionary translation, or a known exonym
+(``Peking`` ↔ ``Beijing``: ``pipeline/data/name_translations.txt``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.checks import lexicon
+from pipeline.checks.context import PairContext
+from pipeline.checks.settings import ERROR, WARNING
+from pipeline.checks.untranslated import is_acronym
+from pipeline.model import Flag
+
+DESCRIPTION = "a name or acronym is missing in the English"
+_ACRONYM = re.compile(r"(?<![\w&])[A-ZÄÖÜ][A-ZÄÖÜ0-9&]+(?![\w&])")
+_SEEN_LOWER_CASE_MID_SENTENCE = 1 << 5  # NLTK Punkt's _ORTHO_MID_LC flag
+
+
+@lru_cache(maxsize=1)
+def _exonyms() -> dict[str, tuple[str, ...]]:
+    table = {}
+    for line in (Path(__file__).resolve().parent.parent / "data" / "name_translations.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            german, *english = line.split()
+            table[german] = tuple(english)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _punkt_orthography() -> dict[str, int]:
+    """Word types of NLTK's German Punkt training corpus with their orthographic flags."""
+    from punkt.data import german
+
+    return german.ORTHO_CONTEXT
+
+
+def _is_name(word: str) -> bool:
+    if _punkt_orthography().get(word.lower(), 0) & _SEEN_LOWER_CASE_MID_SENTENCE:
+        return False  # also written lower case: Klein, Neue
+    lexical = lexicon.load()
+    return not lexical.is_common_word(word) and not lexical.has_common_head(word)
+
+
+def _carried(name: str, pair: PairContext) -> bool:
+    target = pair.target
+    for form in _exonyms().get(name, ()) + (name,):
+        if re.search(rf"(?<!\w){re.escape(form)}", target, 0 if is_acronym(form) else re.I):
+            return True
+    if is_acronym(name.replace("&", "")):
+        return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target)  # A81 ↔ A 81
+    if pair.covers(name):
+        return True
+    spelled = {_transliterated(word)[:5] for word in re.findall(r"\w+", target)}
+    if _transliterated(name)[:5] in spelled:
+        return True
+    demonym = re.fullmatch(r"(\w{3,}?)(?:er|ern|erin|erinnen)", name)  # Münchner ↔ Munich, Londoner ↔ London
+    if not demonym:
+        return False
+    stem = demonym[1]
+    return any(_carried(city, pair) for city in {stem, stem + "en", stem[:-1] + "en" if stem.endswith("n") else stem})
+
+
+def _transliterated(word: str) -> str:
+    """A spelling that German and English forms of a name share: Wladimir ~ Vladimir, Dezember ~ December."""
+    plain = unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
+    for german, common in (("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "c"), ("w", "v"),
+                           ("j", "i"), ("y", "i"), ("k", "c"), ("z", "c")):
+        plain = plain.replace(german, common)
+    return plain
+
+
+_NAME_PHRASE = re.compile(r"(?<=[a-zäöüß,] )(?P<adjective>[A-ZÄÖÜ][a-zäöüß]+e[nrsm]?)\s+(?P<noun>[A-ZÄÖÜ][\wäöüß]+)")
+"""Mid-sentence: after a lower-case word or a comma, never after a colon or a quotation mark."""
+_ENGLISH_PAIR = re.compile(r"(?=\b([\w'’-]+)\s+([\w'’-]+))")
+
+
+def _name_phrases(pair: PairContext) -> list[str]:
+    """A capitalized adjective mid-sentence before a noun is part of a name: Neue Klasse, Europäische Union."""
+    phrases = []
+    for match in _NAME_PHRASE.finditer(pair.source):
+        adjective = match["adjective"].lower()
+        if adjective in lexicon.GERMAN_FUNCTION_WORDS or adjective in lexicon.GERMAN_LIGHT_WORDS:
+            continue
+        if _punkt_orthography().get(adjective, 0) & _SEEN_LOWER_CASE_MID_SENTENCE:
+            phrases.append(match)
+    lexical = lexicon.load()
+    missing = []
+    for match in phrases:
+        phrase = f"{match['adjective']} {match['noun']}"
+        if phrase.lower() in pair.target.lower():
+            continue
+        adjective, noun = lexical.english(match["adjective"]), lexical.english(match["noun"])
+        if not any(lexicon.english_stem(a) in adjective and (lexicon.english_stem(b) in noun or pair.covers(match["noun"]))
+                   for a, b in _ENGLISH_PAIR.findall(pair.target)):
+            missing.append(phrase)
+    return missing
+
+
+def run(pair: PairContext) -> list[Flag]:
+    acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
+    words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
+    parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
+    names = list(dict.fromkeys(acronyms + [p for p in parts if _is_name(p)]))
+    missing = [name for name in names if not _carried(name, pair)] + _name_phrases(pair)
+    if not missing:
+        return []
+    severity = ERROR if any(is_acronym(n.replace("&", "")) for n in missing) else WARNING
+    return [Flag("names", severity, f"name missing in the English: {', '.join(missing)}", tuple(missing), ())]

@@ -1,0 +1,50 @@
+"""omission: part of the German has no counterpart in the English.
+
+Each German content word is looked up in the dictionary (its form, lemma or compound parts);
+it is covered when one of its translations, the word itself or a cognate is in the English.
+A dropped clause leaves a run of uncovered words and a shorter English, even when the length
+stays inside the length check's band. The score weighs the uncovered words, the longest run of
+them, and how much shorter the English is than usual; its weights come from clean and
+clause-dropped pairs of WMT21 news (``CheckSettings.omission_*``)."""
+
+from __future__ import annotations
+
+import math
+
+from pipeline.checks import lexicon
+from pipeline.checks.context import PairContext
+from pipeline.checks.settings import ERROR, WARNING
+from pipeline.model import Flag
+
+DESCRIPTION = "part of the German has no counterpart in the English"
+
+
+def score(pair: PairContext) -> float:
+    settings = pair.settings
+    words = pair.content_words
+    english_content = len(lexicon.english_content_stems(pair.target))
+    features = (
+        len(pair.uncovered),
+        len(pair.longest_uncovered_run),
+        math.log(max(len(pair.target), 1) / max(len(pair.source), 1)),
+        math.log((english_content + 1) / (len(words) + 1)),
+    )
+    return settings.omission_bias + sum(w * f for w, f in zip(settings.omission_weights, features))
+
+
+def run(pair: PairContext) -> list[Flag]:
+    if not pair.target.strip() or not pair.content_words:
+        return []
+    value = score(pair)
+    if value <= pair.settings.omission_warning:
+        return []
+    severity = ERROR if value > pair.settings.omission_error else WARNING
+    uncovered = [word.text for word in pair.uncovered]
+    covered = len(pair.content_words) - len(uncovered)
+    run_words = [word.text for word in pair.longest_uncovered_run]
+    if len(run_words) > 6:
+        run_words = run_words[:6] + [f"and {len(run_words) - 6} more"]
+    message = (f"{covered} of {len(pair.content_words)} German content words have a counterpart in the English"
+               + (f"; nothing for “{' … '.join(run_words)}”" if len(run_words) > 1 else
+                  f"; nothing for {', '.join(uncovered[:6])}" if uncovered else "; the English is unusually short"))
+    return [Flag("omission", severity, message, tuple(dict.fromkeys(uncovered)), ())]

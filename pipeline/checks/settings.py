@@ -1,0 +1,41 @@
+"""Severities and the checks' thresholds, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Thresholds of the checks, calibrated on WMT21 news (newstest2021) with injected errors."""
+
+    length_bands: tuple[tuple[int, float, float], ...] = ((20, 0.25, 4.0), (60, 0.45, 2.2), (10**9, 0.55, 1.8))
+    """``(up to N source characters, lowest, highest target/source ratio)``: looser for short segments."""
+    length_error_factor: float = 1.5
+    """Beyond the band by this factor (ratio below low/f or above high·f) is an error, not a warning."""
+    copied_share: float = 0.6
+    """Share of target words taken over from the source above which a target counts as untranslated."""
+    repeat_in_a_row: int = 3
+    """A word this many times in a row is a stutter, whatever the German says."""
+    min_score: float = -1.2
+    """Mean log-probability per token below which the model was unsure (warning)."""
+    omission_weights: tuple[float, float, float, float] = (0.63, 0.31, -14.9, -0.88)
+    """Omission score: weights of (uncovered German content words, longest uncovered run,
+    log English/German length ratio, log content-word ratio), fitted on clean and clause-dropped pairs."""
+    omission_bias: float = -4.59
+    omission_warning: float = 0.9
+    """Omission score above which a pair gets a warning."""
+    omission_error: float = 3.6
+    """Omission score above which it is an error."""
+
+    addition_weights: tuple[float, float, float] = (0.45, 0.85, 18.0)
+    """Addition score: weights of (English content words no German word accounts for, longest run
+    of them, log English/German length ratio), fitted on clean pairs and pairs with a sentence appended."""
+    addition_bias: float = -6.66
+    addition_warning: float = 1.2
+    addition_error: float = 4.0
+
+
+DEFAULT_SETTINGS = CheckSettings()
