@@ -189,7 +189,8 @@ def test_hostile_text_never_becomes_an_element_or_a_fetch(browser, tmp_path, fix
     result = run_cli("brief", str(source), "--out", str(tmp_path), packages_dir=fixture_package.path.parent)
     assert result.returncode == 0, result.stderr.decode()
     injected = 0
-    for page_name, own_scripts in (("feindlich.html", 0), ("feindlich.review.html", 1)):
+    # the review page's own: its script and the glosses' JSON data block (never executed)
+    for page_name, own_scripts in (("feindlich.html", 0), ("feindlich.review.html", 2)):
         context = browser.new_context()
         page = context.new_page()
         requests = []
