@@ -8,7 +8,10 @@ fixture package (``make bench-model``):
    environment (``pipeline/bench_peer.py``);
 3. limit: one bare CTranslate2 ``translate_batch`` over the tokenized sentences;
 4. whole briefs: the BMW article cold and warm, and the whole novel with stage
-   timings (skipped with ``--limit``).
+   timings (skipped with ``--limit``);
+5. a morning's press review: 80 short documents (runs of ten UD German GSD sentences, as
+   ``.txt``, ``.md`` and ``.html``) built by one ``brief`` run, against one ``brief`` process
+   each, and against the one run's translate-only time (12 documents with ``--limit``).
 
 Each side runs in a process of its own, so that its peak RSS is its own.
 
@@ -117,7 +120,80 @@ def measure_novel() -> dict:
             "pdf_pages": page_count}
 
 
+def measure_translate_only(folder: str) -> dict:
+    """What the press review's one run must at least do: read, segment, load the model, translate."""
+    from pipeline import read, segment
+
+    started = time.perf_counter()
+    texts = [s.text for path in sorted(Path(folder).iterdir()) for s in segment.segment(read.read_document(path))]
+    translator = _translator()
+    translator.translate(texts)
+    return {"seconds": time.perf_counter() - started, "sentences": len(texts), "threads": translator.configuration}
+
+
 MEASUREMENTS = {"pipeline": measure_pipeline, "limit": measure_limit}
+UD_GSD = ROOT.parent / "shared" / "data" / "ud-german-gsd-dev.jsonl"
+REVIEW_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="og:site_name" content="Beispielzeitung"></head><body>
+<nav><a href="/">Startseite</a> <a href="/politik">Politik</a> <a href="/sport">Sport</a></nav>
+<article><h1>{title}</h1>{paragraphs}</article><footer>Impressum · Datenschutz · Kontakt</footer></body></html>"""
+
+
+def write_review_documents(folder: Path, count: int) -> int:
+    """``count`` short German documents, runs of ten UD GSD sentences, in turn .txt, .md and .html."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    runs = [json.loads(line)["sentences"] for line in UD_GSD.read_text("utf-8").splitlines() if line.strip()][:count]
+    for number, sentences in enumerate(runs, start=1):
+        title = f"Meldung {number}"
+        paragraphs = [" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3)]
+        kind = ("txt", "md", "html")[number % 3]
+        if kind == "txt":
+            text = f"{title}\n\n" + "\n\n".join(paragraphs) + "\n"
+        elif kind == "md":
+            text = f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+        else:
+            text = REVIEW_PAGE.format(title=title, paragraphs="".join(f"<p>{p}</p>" for p in paragraphs))
+        (folder / f"meldung-{number:03d}.{kind}").write_text(text, "utf-8")
+    return sum(len(r) for r in runs)
+
+
+def measure_press_review(env: dict, count: int) -> dict:
+    """One ``brief`` run over ``count`` documents, one ``brief`` process per document, and translate-only."""
+    folder = WORK / "review"
+    sentences = write_review_documents(folder / "input", count)
+    documents = sorted((folder / "input").iterdir())
+
+    def fresh(name: str) -> tuple[Path, Path]:
+        out, memory = folder / f"{name}-out", folder / f"{name}-memory.sqlite"
+        shutil.rmtree(out, ignore_errors=True)
+        for stale in folder.glob(f"{name}-memory.sqlite*"):
+            stale.unlink()
+        return out, memory
+
+    def brief(inputs: list[Path], out: Path, memory: Path) -> float:
+        started = time.perf_counter()
+        completed = subprocess.run([sys.executable, "-m", "pipeline", "brief", *map(str, inputs), "--out", str(out),
+                                    "--memory", str(memory)], env=env, capture_output=True)
+        if completed.returncode != 0:
+            raise SystemExit(f"bench: a press-review brief failed: {completed.stderr.decode()[-2000:]}")
+        return time.perf_counter() - started
+
+    print(f"bench: press review, {count} documents in one run ...", file=sys.stderr, flush=True)
+    out, memory = fresh("one-run")
+    one_run = brief([folder / "input"], out, memory)
+    print(f"bench: press review, {count} documents one process each ...", file=sys.stderr, flush=True)
+    out, memory = fresh("each")
+    each = sum(brief([document], out, memory) for document in documents)
+    started = time.perf_counter()
+    translate_only = _run_side([sys.executable, "-m", "pipeline.bench", "--measure", "translate-only",
+                                str(folder / "input")], env, "translate-only")
+    translate_only_seconds = time.perf_counter() - started
+    return {"documents": count, "sentences": sentences, "one_run_seconds": round(one_run, 2),
+            "one_process_each_seconds": round(each, 2), "ratio": round(each / one_run, 2),
+            "translate_only_seconds": round(translate_only_seconds, 2),
+            "one_run_vs_translate_only": round(one_run / translate_only_seconds, 2),
+            "threads": translate_only["threads"]}
 
 
 # -- the parent: corpus, processes, comparison, report -------------------------------------
@@ -222,6 +298,8 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
     article_cold = _timed_brief(env, article_out, article_memory)
     article_warm = _timed_brief(env, article_out, article_memory)
 
+    press_review = measure_press_review(env, 12 if limit is not None else 80)
+
     novel = None
     if limit is None:
         print("bench: the whole novel's brief ...", file=sys.stderr, flush=True)
@@ -244,6 +322,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
         "translate_peak_rss_mb": sides["pipeline"].peak_rss_mb,
         "article_cold_seconds": article_cold,
         "article_warm_seconds": article_warm,
+        "press_review": press_review,
         "novel_brief": novel,
         "novel_translate_peak_rss_mb": translate_stage["peak_rss_mb"] if translate_stage else None,
         "novel_pdf_seconds": round(pdf_stage["seconds"], 2) if pdf_stage else None,
@@ -307,6 +386,11 @@ def _print_table(report: dict) -> None:
               f"peer's {alone} of {len(differences)} alone, {batched} of {len(differences)} in the batch Argos made "
               "of their paragraph")
     print(f"article brief: cold {report['article_cold_seconds']:.2f} s, warm {report['article_warm_seconds']:.2f} s")
+    review = report["press_review"]
+    print(f"press review, {review['documents']} documents ({review['sentences']} sentences): one run "
+          f"{review['one_run_seconds']:.1f} s, one process each {review['one_process_each_seconds']:.1f} s "
+          f"({review['ratio']:.2f}×); translate-only {review['translate_only_seconds']:.1f} s, so the one run takes "
+          f"{review['one_run_vs_translate_only']:.2f}× translate-only; threads {review['threads']}")
     if report["novel_brief"]:
         novel = report["novel_brief"]
         print(f"novel brief: {novel['pairs']} pairs, {novel['pdf_pages']} PDF pages")
@@ -329,7 +413,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.measure:
         side, corpus_file, result_file = args.measure
-        result = measure_novel() if side == "novel" else MEASUREMENTS[side](json.loads(Path(corpus_file).read_text("utf-8")))
+        if side == "novel":
+            result = measure_novel()
+        elif side == "translate-only":
+            result = measure_translate_only(corpus_file)
+        else:
+            result = MEASUREMENTS[side](json.loads(Path(corpus_file).read_text("utf-8")))
         Path(result_file).write_text(json.dumps(result, ensure_ascii=False), "utf-8")
         return 0
     for needed, how in ((args.model, "make bench-model"), (args.peer_python, "make peer-venv")):

@@ -16,7 +16,8 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from pipeline import __version__, align, checks, exchange, export, read, render, segment
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
-from pipeline.model import Brief, Signature, Translation
+from pipeline.model import Brief, Document, Segment, Signature, Translation
 from pipeline.translate import Translator
 
 
@@ -66,11 +67,55 @@ class MemoryUse:
 
 @dataclass(frozen=True)
 class BuildResult:
+    path: Path
     brief: Brief
     written: tuple[Path, ...]
     """Empty when the outputs were already up to date."""
     figures: tuple[StageFigure, ...]
     memory_use: MemoryUse
+
+
+@dataclass(frozen=True)
+class RunResult:
+    results: tuple[BuildResult, ...]
+    """One per document built, in input order."""
+    failures: int
+    review: tuple[Path, ...]
+    """The press review's files, when the run built more than one brief."""
+    threads: str
+    """How the model's threads were set up (``Translator.configuration``)."""
+
+
+class BuildListener:
+    """What a run reports as it goes; the CLI prints it. The methods here do nothing."""
+
+    def waiting(self, path: Path) -> None:
+        """Another build of this document holds its lock."""
+
+    def translating(self, sentences: int) -> None:
+        """The model starts on this many sentences (of one or more documents)."""
+
+    def translated(self, sentences: int) -> None:
+        """That many more sentences are done."""
+
+    def finished(self, result: BuildResult) -> None:
+        """A document's outputs are written (or were up to date)."""
+
+    def failed(self, path: Path, message: str) -> None:
+        """A document could not be built; the others go on."""
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    path: Path
+    document: Document
+    segments: tuple[Segment, ...]
+    figures: tuple[StageFigure, ...]
+
+
+GROUP_SENTENCES = 256
+"""Documents are translated together in groups of about this many sentences: enough for full
+batches across short documents, small enough that the first renders start early."""
 
 
 def signature(translator: Translator) -> Signature:
@@ -85,60 +130,151 @@ def signature(translator: Translator) -> Signature:
     )
 
 
-def build_brief(
-    input_path: Path,
-    out_dir: Path,
-    translator: Translator,
-    memory: TranslationMemory,
-    force: bool = False,
-    on_sentences: Callable[[int], None] | None = None,
-    on_translated: Callable[[int], None] | None = None,
-    on_wait: Callable[[], None] | None = None,
-) -> BuildResult:
-    """Build the outputs of one input file (see ``output_paths``).
+def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memory: TranslationMemory,
+                 force: bool = False, listener: BuildListener = BuildListener(),
+                 review_name: str = "press-review") -> RunResult:
+    """Build the outputs of every input (see ``output_paths``) and, for more than one, the press review.
 
-    When the brief's content, the templates and the pipeline are unchanged since
-    the outputs in ``out_dir`` were written, nothing is rendered or written again
-    unless ``force`` is set. Builds of the same document into the same folder take
-    turns (``on_wait`` is called when this one has to wait).
+    The sentences of all documents are translated together, a group of documents at a time,
+    so that thirty short articles batch as well as one long one; a finished document is
+    rendered in another process while the next group translates. When a brief's content,
+    the templates and the pipeline are unchanged since its outputs were written, nothing is
+    rendered or written again unless ``force`` is set. Builds of the same document into the
+    same folder take turns. A document that fails is reported and leaves nothing behind.
     """
-    clock = StageClock()
     ensure_writable(out_dir)
-    with document_lock(out_dir, input_path.stem, on_wait):
-        return _build_locked(input_path, out_dir, translator, memory, force, clock, on_sentences, on_translated)
+    results: dict[Path, BuildResult] = {}
+    failures = 0
+    with ExitStack() as locks, _Renderer(in_process=len(inputs) == 1) as renderer:
+        prepared = []
+        for path in inputs:
+            try:
+                locks.enter_context(document_lock(out_dir, path.stem, lambda path=path: listener.waiting(path)))
+                prepared.append(_prepare(path))
+            except PipelineError as error:
+                listener.failed(path, str(error))
+                failures += 1
+        pending = []
+        for group in _groups(prepared):
+            started = time.perf_counter()
+            texts = [s.text for item in group for s in item.segments]
+            translations, recalled = translate_with_memory(texts, translator, memory, listener.translating,
+                                                           listener.translated)
+            translate_figure = StageFigure("translate", time.perf_counter() - started, _peak_rss_mb())
+            start = 0
+            for item in group:
+                end = start + len(item.segments)
+                pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
+                                       translator, out_dir, force, renderer))
+                start = end
+        for item, future in pending:
+            try:
+                result = future.result()
+            except PipelineError as error:
+                listener.failed(item.path, str(error))
+                failures += 1
+                continue
+            results[item.path] = result
+            listener.finished(result)
+        built = [results[path] for path in inputs if path in results]
+        review = _press_review(built, out_dir, review_name, force) if len(built) > 1 else ()
+    return RunResult(results=tuple(built), failures=failures, review=review, threads=translator.configuration)
 
 
-def _build_locked(
-    input_path: Path,
-    out_dir: Path,
-    translator: Translator,
-    memory: TranslationMemory,
-    force: bool,
-    clock: StageClock,
-    on_sentences: Callable[[int], None] | None,
-    on_translated: Callable[[int], None] | None,
-) -> BuildResult:
-    document = read.read_document(input_path)
+def build_brief(input_path: Path, out_dir: Path, translator: Translator, memory: TranslationMemory,
+                force: bool = False) -> BuildResult:
+    """Build one document's outputs; raises its ``PipelineError`` if it fails."""
+
+    class _Raise(BuildListener):
+        def failed(self, path: Path, message: str) -> None:
+            raise PipelineError(message)
+
+    return build_briefs([input_path], out_dir, translator, memory, force, _Raise()).results[0]
+
+
+def _prepare(path: Path) -> _Prepared:
+    clock = StageClock()
+    document = read.read_document(path)
     clock.lap("read")
     segments = segment.segment(document)
     clock.lap("segment")
-    translations, memory_use = translate_with_memory([s.text for s in segments], translator, memory,
-                                                     on_sentences, on_translated)
-    clock.lap("translate")
-    paragraphs = checks.check(align.align(segments, translations))
+    return _Prepared(path, document, tuple(segments), tuple(clock.figures))
+
+
+def _groups(prepared: list[_Prepared]) -> Iterator[list[_Prepared]]:
+    group: list[_Prepared] = []
+    for item in prepared:
+        group.append(item)
+        if sum(len(i.segments) for i in group) >= GROUP_SENTENCES:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _finish(item: _Prepared, translations: list[Translation], recalled: list[bool], translate_figure: StageFigure,
+            translator: Translator, out_dir: Path, force: bool, renderer: "_Renderer") -> tuple[_Prepared, Future]:
+    """Align, check and sign one document, then hand it to the renderer unless it is up to date."""
+    clock = StageClock()
+    paragraphs = checks.check(align.align(item.segments, translations))
     brief = Brief(
-        document=document,
+        document=item.document,
         paragraphs=paragraphs,
         qa=checks.summarize(tuple(pair for paragraph in paragraphs for pair in paragraph.pairs)),
         signature=signature(translator),
         created=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
     )
     clock.lap("align+check")
-    paths = output_paths(out_dir, document.name)
+    human = sum(known and t.origin == "human" for t, known in zip(translations, recalled))
+    use = MemoryUse(segments=len(translations), from_memory=sum(recalled), human=human,
+                    translated=len(translations) - sum(recalled))
+    figures = (*item.figures, translate_figure, *clock.figures)
+    paths = output_paths(out_dir, item.document.name)
     _remove_stale_temporaries(paths)
     key = content_key(brief)
     if not force and _up_to_date(paths, key):
-        return BuildResult(brief=brief, written=(), figures=tuple(clock.figures), memory_use=memory_use)
+        done: Future = Future()
+        done.set_result(BuildResult(item.path, brief, (), figures, use))
+        return item, done
+    return item, renderer.submit(item.path, brief, key, paths, figures, use)
+
+
+class _Renderer:
+    """Renders and writes finished briefs: in this process for a single document, else in one
+    worker process, so that the next documents translate while a PDF (single-threaded) is set."""
+
+    def __init__(self, in_process: bool) -> None:
+        self._pool = None
+        if not in_process:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn, not fork: the parent runs CTranslate2's threads, which a forked child would inherit half-way.
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
+               use: MemoryUse) -> Future:
+        if self._pool is not None:
+            return self._pool.submit(render_and_write, path, brief, key, paths, figures, use)
+        done: Future = Future()
+        try:
+            done.set_result(render_and_write(path, brief, key, paths, figures, use))
+        except PipelineError as error:
+            done.set_exception(error)
+        return done
+
+    def __enter__(self) -> "_Renderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+
+
+def render_and_write(path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
+                     use: MemoryUse) -> BuildResult:
+    """Render every output of a brief in memory, then write them, the JSON last."""
+    clock = StageClock()
     html_text = render.html(brief)
     review_text = render.review_html(brief)
     clock.lap("render html")
@@ -153,10 +289,34 @@ def _build_locked(
         # Last: its content key marks the set as complete, so an interrupted write is redone next time.
         paths.json: export.to_json(brief, key).encode("utf-8"),
     }
-    for path, data in outputs.items():
-        write_atomically(path, data)
+    try:
+        for output, data in outputs.items():
+            write_atomically(output, data)
+    except OSError as error:
+        raise PipelineError(f"{path}: outputs cannot be written ({error.strerror})") from None
     clock.lap("write")
-    return BuildResult(brief=brief, written=tuple(outputs), figures=tuple(clock.figures), memory_use=memory_use)
+    return BuildResult(path, brief, tuple(outputs), (*figures, *clock.figures), use)
+
+
+def _press_review(results: list[BuildResult], out_dir: Path, name: str, force: bool) -> tuple[Path, ...]:
+    """``index.html`` and ``<name>.pdf``: every brief of the run, with links and a contents page."""
+    briefs = [result.brief for result in results]
+    index = out_dir / "index.html"
+    review = out_dir / f"{name}.pdf"
+    index_text = render.index_html(briefs, review.name)
+    review_html = render.press_review_html(briefs)
+    key = hashlib.sha256(review_html.encode("utf-8")).hexdigest()
+    key_file = out_dir / f".{name}.key"
+    if not force and review.is_file() and index.is_file() and key_file.is_file() and key_file.read_text() == key:
+        return ()
+    write_atomically(index, index_text.encode("utf-8"))
+    write_atomically(review, render.pdf(review_html))
+    write_atomically(key_file, key.encode())
+    return index, review
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def translate_with_memory(
@@ -165,8 +325,9 @@ def translate_with_memory(
     memory: TranslationMemory,
     on_sentences: Callable[[int], None] | None = None,
     on_translated: Callable[[int], None] | None = None,
-) -> tuple[list[Translation], MemoryUse]:
-    """English for every sentence: from memory where it has it, else from the model (then remembered)."""
+) -> tuple[list[Translation], list[bool]]:
+    """English for every sentence: from memory where it has it, else from the model (then
+    remembered); and for each, whether it came from memory."""
     recalled = memory.recall(texts, translator.engine)
     missing = list(dict.fromkeys(text for text, known in zip(texts, recalled) if known is None))
     if on_sentences:
@@ -175,14 +336,7 @@ def translate_with_memory(
     if missing:
         fresh = dict(zip(missing, translator.translate(missing, on_translated)))
         memory.remember_machine(missing, [fresh[text] for text in missing], translator.engine)
-    translations = [known or fresh[text] for text, known in zip(texts, recalled)]
-    from_memory = [known for known in recalled if known is not None]
-    return translations, MemoryUse(
-        segments=len(texts),
-        from_memory=len(from_memory),
-        human=sum(known.origin == "human" for known in from_memory),
-        translated=len(texts) - len(from_memory),
-    )
+    return [known or fresh[text] for text, known in zip(texts, recalled)], [known is not None for known in recalled]
 
 
 @dataclass(frozen=True)
@@ -226,10 +380,18 @@ def _up_to_date(paths: OutputPaths, key: str) -> bool:
         return False
 
 
+def lock_path(out_dir: Path, name: str) -> Path:
+    """Where a document's lock lives: outside the output folder, one per output folder and name."""
+    folder = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+    locks = Path(tempfile.gettempdir()) / f"de-en-brief-locks-{os.getuid()}"
+    locks.mkdir(mode=0o700, exist_ok=True)
+    return locks / f"{folder}-{name}.lock"
+
+
 @contextmanager
 def document_lock(out_dir: Path, name: str, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold ``out_dir/.<name>.lock``; a second build of the same document waits for the first."""
-    with open(out_dir / f".{name}.lock", "a") as lock:
+    """Hold the document's lock (``lock_path``); a second build of the same document waits for the first."""
+    with open(lock_path(out_dir, name), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from pipeline import __version__
 from pipeline import memory as memory_store
 from pipeline.errors import InputError, PipelineError, UsageError
 
-DEFAULT_INPUT_GLOB = "input/*.txt"
 DEFAULT_INPUT_DIR = Path("input")
 
 
@@ -43,11 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    brief = verbs.add_parser("brief", help="translate German text files into bilingual HTML, PDF and JSON briefs")
-    brief.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help=f"German .txt files (default: {DEFAULT_INPUT_GLOB})")
+    brief = verbs.add_parser("brief", help="translate German documents into bilingual HTML, PDF and JSON briefs")
+    brief.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                       help=f"German documents or folders of them: .txt, .md, .html, .docx, .epub (default: {DEFAULT_INPUT_DIR}/)")
     brief.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     brief.add_argument("--timings", action="store_true", help="print time and peak memory per stage")
     brief.add_argument("--force", action="store_true", help="render and write outputs even when they are up to date")
+    brief.add_argument("--review-name", default="press-review", metavar="NAME",
+                       help="with several inputs, the press review's PDF is OUT/NAME.pdf beside OUT/index.html "
+                            "(default: press-review)")
     brief.set_defaults(handler=_brief)
 
     seg = verbs.add_parser("segment", help="split German text on stdin into sentences, one a line")
@@ -109,38 +113,78 @@ def _brief(args: argparse.Namespace) -> int:
     from pipeline import build, packages
     from pipeline.translate import Translator
 
-    inputs = args.inputs or sorted(Path().glob(DEFAULT_INPUT_GLOB))
-    if not inputs:
-        raise UsageError("no input files: put German .txt files into input/ or name them (python -m pipeline brief FILE ...)")
+    if not args.inputs and not DEFAULT_INPUT_DIR.is_dir():
+        raise UsageError(f"no input files: put German documents into {DEFAULT_INPUT_DIR}/ or name them "
+                         "(python -m pipeline brief FILE ...)")
+    inputs = _inputs(args.inputs or [DEFAULT_INPUT_DIR])
     stems = [path.stem for path in inputs]
     duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
     if duplicates:
         raise UsageError(f"several inputs would write output/{duplicates[0]}.*; rename one of them")
+    if not re.fullmatch(r"[\w.-]+", args.review_name) or args.review_name in stems:
+        raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_', and no input's name")
     build.ensure_writable(args.out)
     translator = Translator(packages.find_package())
-    failures = 0
-    progress = _Progress(total_documents=len(inputs))
+    listener = _BriefListener(len(inputs), args.timings)
     with _open_memory(args) as memory:
-        for path in inputs:
-            try:
-                result = build.build_brief(path, args.out, translator, memory, args.force,
-                                           progress.start_document, progress.advance,
-                                           on_wait=lambda path=path: print(f"{path}: waiting for another build of it to finish",
-                                                                 file=sys.stderr))
-            except PipelineError as error:
-                progress.clear()
-                print(f"error: {error}", file=sys.stderr)
-                failures += 1
-                continue
-            finally:
-                progress.end_document()
-            written = (" → " + ", ".join(str(p) for p in result.written)) if result.written else \
-                "; outputs up to date, nothing written (--force writes them again)"
-            print(f"{path}: {result.memory_use.line()}{written}", file=sys.stderr)
-            if args.timings:
-                _print_timings(path, result.figures)
-    progress.close()
-    return 1 if failures else 0
+        try:
+            run = build.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name)
+        finally:
+            listener.close()
+    if run.review:
+        print(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}", file=sys.stderr)
+    if args.timings:
+        print(f"threads: {run.threads}", file=sys.stderr)
+    return 1 if run.failures else 0
+
+
+def _inputs(named: list[Path]) -> list[Path]:
+    """The files named, and the readable documents inside the folders named, in order."""
+    from pipeline.read import SUFFIXES
+
+    inputs = []
+    for path in named:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+            if not found:
+                raise UsageError(f"{path}: no German documents in this folder ({', '.join(SUFFIXES)}); "
+                                 "put them there or name the files")
+            inputs.extend(found)
+        else:
+            inputs.append(path)
+    return inputs
+
+
+class _BriefListener:
+    """Prints what a run does: a line per document, errors, timings, and progress bars on a terminal."""
+
+    def __init__(self, documents: int, timings: bool) -> None:
+        self._progress = _Progress(total_documents=documents)
+        self._timings = timings
+
+    def waiting(self, path: Path) -> None:
+        print(f"{path}: waiting for another build of it to finish", file=sys.stderr)
+
+    def translating(self, sentences: int) -> None:
+        self._progress.start_sentences(sentences)
+
+    def translated(self, sentences: int) -> None:
+        self._progress.advance(sentences)
+
+    def finished(self, result) -> None:
+        self._progress.document_done()
+        written = (" → " + ", ".join(str(p) for p in result.written)) if result.written else \
+            "; outputs up to date, nothing written (--force writes them again)"
+        print(f"{result.path}: {result.memory_use.line()}{written}", file=sys.stderr)
+        if self._timings:
+            _print_timings(result.path, result.figures)
+
+    def failed(self, path: Path, message: str) -> None:
+        self._progress.document_done()
+        print(f"error: {message}", file=sys.stderr)
+
+    def close(self) -> None:
+        self._progress.close()
 
 
 def _print_timings(path: Path, figures) -> None:
@@ -162,7 +206,8 @@ class _Progress:
         self._sentences = None
         self._quiet = quiet
 
-    def start_document(self, sentences: int) -> None:
+    def start_sentences(self, sentences: int) -> None:
+        self.clear()
         self._sentences = self._tqdm(total=sentences, unit="sent", desc="sentences", position=1, leave=False,
                                      disable=self._quiet, file=sys.stderr)
 
@@ -170,8 +215,7 @@ class _Progress:
         if self._sentences is not None:
             self._sentences.update(done)
 
-    def end_document(self) -> None:
-        self.clear()
+    def document_done(self) -> None:
         self._documents.update(1)
 
     def clear(self) -> None:

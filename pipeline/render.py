@@ -122,23 +122,39 @@ def glosses(brief: Brief) -> dict[str, str]:
     return found
 
 
-def _context(brief: Brief, word_glosses: dict[str, str] | None = None) -> dict:
+def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: str = "") -> dict:
+    """What the templates show of one brief; ``anchor`` prefixes its element ids (in the press review)."""
     document = brief.document
+    kinds = {paragraph.number: paragraph.kind for paragraph in document.paragraphs}
     return dict(
         brief=brief,
         document=document,
         signature=brief.signature,
         qa=brief.qa,
-        paragraphs=[(paragraph.number, [_view(pair, word_glosses) for pair in paragraph.pairs])
+        paragraphs=[(paragraph.number, kinds.get(paragraph.number, "text"),
+                     [_view(pair, word_glosses) for pair in paragraph.pairs])
                     for paragraph in brief.paragraphs],
         pair_count=len(brief.pairs),
         input_name=document.path.name if document.path else document.name,
+        anchor=anchor,
     )
 
 
 def html(brief: Brief) -> str:
     """The bilingual brief for readers."""
-    return _environment().get_template("brief.html").render(**_context(brief))
+    return _environment().get_template("brief.html").render(article=_context(brief))
+
+
+def index_html(briefs: list[Brief], review_pdf: str) -> str:
+    """The press review's index page: every brief of the run, with links to its files."""
+    return _environment().get_template("index.html").render(articles=[_context(b) for b in briefs],
+                                                          review_pdf=review_pdf)
+
+
+def press_review_html(briefs: list[Brief]) -> str:
+    """One document of every brief: a contents page, then each article as a section."""
+    articles = [_context(brief, anchor=f"{brief.document.name}-") for brief in briefs]
+    return _environment().get_template("press-review.html").render(articles=articles)
 
 
 def review_html(brief: Brief) -> str:

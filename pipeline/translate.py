@@ -12,7 +12,9 @@ downloads models.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -28,6 +30,10 @@ MAX_PARALLEL_BATCHES = 4
 MAX_INPUT_TOKENS = 1024
 """CTranslate2's default input limit, which Argos Translate runs with. Longer sentences are
 translated in parts instead of being truncated."""
+CALIBRATION_SENTENCES = 48
+"""Sentences translated with each thread layout to choose one for a model and machine."""
+LAYOUT_VARIABLE = "PIPELINE_THREADS"
+"""``2x1``: parallel batches × threads per batch, instead of the layout measured for this machine."""
 _CLAUSE_ENDS = (",", ";", ":", ")", "–", "—")
 _WORD_START = "▁"
 """SentencePiece marks the first piece of a word with it."""
@@ -40,17 +46,32 @@ class Translator:
     def __init__(self, package: ModelPackage, settings: DecodingSettings = DecodingSettings(), threads: int | None = None):
         self.package = package
         self.settings = settings
-        threads = threads or os.cpu_count() or 1
-        # Batches decode in parallel, one core each: beam search has sequential work between
-        # its matrix products, so independent batches keep the cores busier than shared ones.
-        self._parallel_batches = min(threads, MAX_PARALLEL_BATCHES)
-        self._threads_per_batch = max(1, threads // self._parallel_batches)
+        self._threads = threads or os.cpu_count() or 1
+        self._layout, self._how_chosen = _layout_from_environment()
+        self._loaded: tuple[int, int] | None = None
 
     @cached_property
     def engine(self) -> Engine:
         """What machine output in the translation memory is keyed by."""
         return Engine(model=f"{self.package.name}@{self.package.version}#{_fingerprint(self.package.path)}",
                       settings=self.settings.describe())
+
+    @property
+    def configuration(self) -> str:
+        """How CTranslate2's threads are laid out, and why (for ``--timings``)."""
+        layout = self._layout or self._cached_layout() or self.candidates()[0]
+        return (f"{layout[0]} parallel batch{'es' if layout[0] > 1 else ''} × {layout[1]} thread{'s' if layout[1] > 1 else ''} "
+                f"each ({self._how_chosen or 'default, not yet measured'})")
+
+    def candidates(self) -> list[tuple[int, int]]:
+        """Layouts worth trying on this many cores: parallel batches × threads per batch.
+        Beam search has sequential work between its matrix products, so independent batches
+        often keep cores busier; on some CPUs (AVX2 with oneDNN) one batch on all cores wins."""
+        parallel = min(self._threads, MAX_PARALLEL_BATCHES)
+        layouts = [(parallel, max(1, self._threads // parallel)), (1, self._threads)]
+        if self._threads >= 4:
+            layouts.append((self._threads // 2, 2))
+        return list(dict.fromkeys(layouts))
 
     @cached_property
     def _argos(self):
@@ -60,15 +81,46 @@ class Translator:
 
     @cached_property
     def _model(self):
+        if self._layout is None:
+            self._layout = self._cached_layout() or self.candidates()[0]
+        self._loaded = self._layout
+        return self._load(self._layout)
+
+    def _load(self, layout: tuple[int, int]):
         import ctranslate2
 
-        return ctranslate2.Translator(
-            str(self.package.path / "model"),
-            device="cpu",
-            compute_type=self.settings.compute_type,
-            inter_threads=self._parallel_batches,
-            intra_threads=self._threads_per_batch,
-        )
+        return ctranslate2.Translator(str(self.package.path / "model"), device="cpu",
+                                      compute_type=self.settings.compute_type,
+                                      inter_threads=layout[0], intra_threads=layout[1])
+
+    def _cache_key(self) -> str:
+        import ctranslate2
+
+        return f"{self.engine.model}|{_cpu_name()}|{self._threads} cores|ctranslate2 {ctranslate2.__version__}"
+
+    def _cached_layout(self) -> tuple[int, int] | None:
+        entry = _read_layouts().get(self._cache_key())
+        if entry and tuple(entry["layout"]) in self.candidates():
+            self._how_chosen = self._how_chosen or f"measured on this machine: {entry['note']}"
+            return tuple(entry["layout"])
+        return None
+
+    def _calibrate(self, units: list[list[str]]) -> None:
+        """Translate a sample with each layout, keep the fastest, and remember it for this model and machine."""
+        sample = units[:: max(1, len(units) // CALIBRATION_SENTENCES)][:CALIBRATION_SENTENCES]
+        timings = {}
+        for layout in self.candidates():
+            model = self._load(layout)
+            started = time.perf_counter()
+            self._run(model, sample, layout[0], None)
+            timings[layout] = time.perf_counter() - started
+            del model
+        best = min(timings, key=timings.get)
+        note = ", ".join(f"{a}×{b} {seconds:.2f} s" for (a, b), seconds in timings.items()) + f" on {len(sample)} sentences"
+        self._layout, self._how_chosen = best, f"measured now: {note}"
+        layouts = _read_layouts()
+        layouts[self._cache_key()] = {"layout": list(best), "note": note}
+        _write_layouts(layouts)
 
     def tokenize(self, text: str) -> list[str]:
         return self._argos.tokenizer.encode(text)
@@ -86,33 +138,50 @@ class Translator:
             for part in _parts(self.tokenize(text), MAX_INPUT_TOKENS):
                 units.append(part)
                 owners.append(index)
+        if self._layout is None and self._cached_layout() is None and len(units) >= 2 * CALIBRATION_SENTENCES \
+                and len(self.candidates()) > 1:
+            self._calibrate(units)
+        if self._loaded != (self._layout or self._cached_layout() or self.candidates()[0]):
+            self.__dict__.pop("_model", None)  # load again with the layout just chosen
         last_unit = {owner: unit for unit, owner in enumerate(owners)}
-        size = min(MAX_BATCH_SENTENCES, max(1, -(-len(units) // self._parallel_batches)))
-        batches = deque(_batches(units, size))
-        in_flight: deque = deque()
-        decoded: list[tuple[str, float, int] | None] = [None] * len(units)
-        while batches or in_flight:
-            # A few batches ahead of the one being collected keep every worker busy; queueing
-            # all of them at once would hold their memory until the end.
-            while batches and len(in_flight) < 2 * self._parallel_batches:
-                batch = batches.popleft()
-                in_flight.append((batch, self._submit([units[i] for i in batch])))
-            batch, pending = in_flight.popleft()
-            for unit, output in zip(batch, pending):
-                result = output.result()
-                decoded[unit] = self._decode(result.hypotheses[0], result.scores[0])
+
+        def finished(batch: list[int]) -> None:
             if progress:
                 progress(sum(last_unit[owners[unit]] == unit for unit in batch))
+
+        decoded = self._run(self._model, units, self._loaded[0], finished)
         parts_of: list[list] = [[] for _ in texts]
         for owner, result in zip(owners, decoded):
             parts_of[owner].append(result)
         return [_joined(parts) for parts in parts_of]
 
-    def _submit(self, batch: list[list[str]]):
+    def _run(self, model, units: list[list[str]], parallel: int,
+             finished: Callable[[list[int]], None] | None) -> list[tuple[str, float, int]]:
+        """Decode tokenized sentences in length-sorted batches, queued a few ahead so that
+        ``parallel`` of them decode at a time; returns (text, score, length) per sentence."""
+        size = min(MAX_BATCH_SENTENCES, max(1, -(-len(units) // parallel)))
+        batches = deque(_batches(units, size))
+        in_flight: deque = deque()
+        decoded: list = [None] * len(units)
+        while batches or in_flight:
+            # A few batches ahead of the one being collected keep every worker busy; queueing
+            # all of them at once would hold their memory until the end.
+            while batches and len(in_flight) < 2 * parallel:
+                batch = batches.popleft()
+                in_flight.append((batch, self._submit(model, [units[i] for i in batch])))
+            batch, pending = in_flight.popleft()
+            for unit, output in zip(batch, pending):
+                result = output.result()
+                decoded[unit] = self._decode(result.hypotheses[0], result.scores[0])
+            if finished:
+                finished(batch)
+        return decoded
+
+    def _submit(self, model, batch: list[list[str]]):
         settings = self.settings
         longest = max(len(tokens) for tokens in batch)
         target_prefix = self._argos.target_prefix
-        return self._model.translate_batch(
+        return model.translate_batch(
             batch,
             target_prefix=[[target_prefix]] * len(batch) if target_prefix else None,
             beam_size=settings.beam_size,
@@ -135,6 +204,55 @@ class Translator:
             text = text[1:]
         length = len(tokens) + 1
         return text, _per_token(score, length, self.settings.length_penalty), length
+
+
+def _layout_from_environment() -> tuple[tuple[int, int] | None, str]:
+    value = os.environ.get(LAYOUT_VARIABLE, "").strip()
+    if not value:
+        return None, ""
+    try:
+        parallel, threads = (int(n) for n in value.lower().split("x"))
+        if parallel < 1 or threads < 1:
+            raise ValueError
+    except ValueError:
+        from pipeline.errors import UsageError
+
+        raise UsageError(f"{LAYOUT_VARIABLE}={value!r}: expected parallel batches x threads per batch, e.g. 2x1") from None
+    return (parallel, threads), f"set by {LAYOUT_VARIABLE}"
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def _layouts_file() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "de-en-brief" / "thread-layouts.json"
+
+
+def _read_layouts() -> dict:
+    try:
+        return json.loads(_layouts_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_layouts(layouts: dict) -> None:
+    path = _layouts_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(layouts, indent=1), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only home: measure again next time
 
 
 def _joined(parts: list) -> Translation:

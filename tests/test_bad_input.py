@@ -141,11 +141,12 @@ def test_missing_file(tmp_path, fixture_package):
     assert_one_line_error(result, 1, "no such file", str(path))
 
 
-def test_a_directory(tmp_path, fixture_package):
-    folder = tmp_path / "ordner.txt"
+def test_a_folder_without_documents(tmp_path, fixture_package):
+    folder = tmp_path / "ordner.txt"  # a folder is read as the documents in it; this one has none
     folder.mkdir()
+    (folder / "notizen.odt").write_bytes(b"PK")
     result = run_cli("brief", str(folder), "--out", str(tmp_path / "out"), packages_dir=fixture_package.path.parent)
-    assert_one_line_error(result, 1, "is a directory", str(folder))
+    assert_one_line_error(result, 2, "no German documents in this folder", str(folder))
 
 
 def as_unprivileged(command: list[str]) -> list[str]:

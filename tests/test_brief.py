@@ -41,7 +41,7 @@ def test_pdf_metadata_fonts_and_page_size(built):
 
     pdf = built[0] / "bmw-ki-strategie-china.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "Title:           Bmw ki strategie china" in info
+    assert "Title:           BMW KI Strategie China" in info
     assert "Producer:        WeasyPrint" in info
     assert "595.276 x 841.89 pts (A4)" in info
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout

@@ -58,7 +58,8 @@ def test_front_matter_sets_title_and_metadata():
 
 
 def test_title_from_file_name_without_front_matter():
-    assert parse_document(b"Text.", "bmw-ki-strategie").title == "Bmw ki strategie"
+    assert parse_document(b"Text.", "bmw-ki-strategie").title == "Bmw Ki Strategie"
+    assert parse_document("BMW stellt die KI-Strategie vor.".encode(), "bmw-ki-strategie").title == "BMW KI Strategie"
 
 
 def test_unterminated_front_matter_is_an_error():

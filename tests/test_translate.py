@@ -67,3 +67,22 @@ def test_progress_is_reported_per_batch(translator):
     done = []
     translator.translate(article_sentences(), progress=done.append)
     assert sum(done) == len(article_sentences())
+
+
+def test_the_thread_layout_is_measured_once_and_never_changes_the_english(fixture_package, tmp_path, monkeypatch):
+    from pipeline.translate import CALIBRATION_SENTENCES, Translator
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # a machine that has not measured this model yet
+    sentences = [s for s in article_sentences() * 20][: 2 * CALIBRATION_SENTENCES + 5]
+    measured = Translator(fixture_package, threads=2)
+    assert measured.candidates() == [(2, 1), (1, 2)]
+    assert "not yet measured" in measured.configuration
+    english = [t.text for t in measured.translate(sentences)]
+    assert "measured now" in measured.configuration and " s on " in measured.configuration
+    cached = Translator(fixture_package, threads=2)
+    assert "measured on this machine" in cached.configuration  # remembered, not measured again
+    for layout in ("2x1", "1x2"):
+        monkeypatch.setenv("PIPELINE_THREADS", layout)
+        forced = Translator(fixture_package, threads=2)
+        assert "set by PIPELINE_THREADS" in forced.configuration
+        assert [t.text for t in forced.translate(sentences)] == english, layout
