@@ -25,6 +25,7 @@ from pathlib import Path
 from pipeline import __version__, align, checks, exchange, export, read, render, segment
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
+from pipeline.pdf import DEFAULT_VARIANT, Attachment
 from pipeline.model import Brief, Document, Segment, Signature, Translation
 from pipeline.translate import Translator
 
@@ -132,7 +133,7 @@ def signature(translator: Translator) -> Signature:
 
 def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memory: TranslationMemory,
                  force: bool = False, listener: BuildListener = BuildListener(),
-                 review_name: str = "press-review") -> RunResult:
+                 review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT) -> RunResult:
     """Build the outputs of every input (see ``output_paths``) and, for more than one, the press review.
 
     The sentences of all documents are translated together, a group of documents at a time,
@@ -165,7 +166,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
             for item in group:
                 end = start + len(item.segments)
                 pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
-                                       translator, out_dir, force, renderer))
+                                       translator, out_dir, force, renderer, pdf_variant))
                 start = end
         for item, future in pending:
             try:
@@ -177,7 +178,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
             results[item.path] = result
             listener.finished(result)
         built = [results[path] for path in inputs if path in results]
-        review = _press_review(built, out_dir, review_name, force) if len(built) > 1 else ()
+        review = _press_review(built, out_dir, review_name, force, pdf_variant) if len(built) > 1 else ()
     return RunResult(results=tuple(built), failures=failures, review=review, threads=translator.configuration)
 
 
@@ -213,7 +214,8 @@ def _groups(prepared: list[_Prepared]) -> Iterator[list[_Prepared]]:
 
 
 def _finish(item: _Prepared, translations: list[Translation], recalled: list[bool], translate_figure: StageFigure,
-            translator: Translator, out_dir: Path, force: bool, renderer: "_Renderer") -> tuple[_Prepared, Future]:
+            translator: Translator, out_dir: Path, force: bool, renderer: "_Renderer",
+            pdf_variant: str) -> tuple[_Prepared, Future]:
     """Align, check and sign one document, then hand it to the renderer unless it is up to date."""
     clock = StageClock()
     paragraphs = checks.check(align.align(item.segments, translations))
@@ -231,12 +233,12 @@ def _finish(item: _Prepared, translations: list[Translation], recalled: list[boo
     figures = (*item.figures, translate_figure, *clock.figures)
     paths = output_paths(out_dir, item.document.name)
     _remove_stale_temporaries(paths)
-    key = content_key(brief)
+    key = content_key(brief, pdf_variant)
     if not force and _up_to_date(paths, key):
         done: Future = Future()
         done.set_result(BuildResult(item.path, brief, (), figures, use))
         return item, done
-    return item, renderer.submit(item.path, brief, key, paths, figures, use)
+    return item, renderer.submit(item.path, brief, key, paths, figures, use, pdf_variant)
 
 
 class _Renderer:
@@ -253,12 +255,12 @@ class _Renderer:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
     def submit(self, path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
-               use: MemoryUse) -> Future:
+               use: MemoryUse, pdf_variant: str) -> Future:
         if self._pool is not None:
-            return self._pool.submit(render_and_write, path, brief, key, paths, figures, use)
+            return self._pool.submit(render_and_write, path, brief, key, paths, figures, use, pdf_variant)
         done: Future = Future()
         try:
-            done.set_result(render_and_write(path, brief, key, paths, figures, use))
+            done.set_result(render_and_write(path, brief, key, paths, figures, use, pdf_variant))
         except PipelineError as error:
             done.set_exception(error)
         return done
@@ -272,22 +274,33 @@ class _Renderer:
 
 
 def render_and_write(path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
-                     use: MemoryUse) -> BuildResult:
-    """Render every output of a brief in memory, then write them, the JSON last."""
+                     use: MemoryUse, pdf_variant: str = DEFAULT_VARIANT) -> BuildResult:
+    """Render every output of a brief in memory, then write them, the JSON last. The PDF
+    carries the JSON, XLIFF and TMX as associated files, byte for byte as written."""
     clock = StageClock()
     html_text = render.html(brief)
     review_text = render.review_html(brief)
     clock.lap("render html")
-    pdf_bytes = render.pdf(html_text)
+    data = {
+        paths.tmx: exchange.to_tmx(exchange.units_of(brief)),
+        paths.xliff: exchange.to_xliff(brief),
+        paths.json: export.to_json(brief, key).encode("utf-8"),
+    }
+    attachments = (
+        Attachment(paths.json.name, data[paths.json], "Source", "the brief's pairs, scores, flags and provenance"),
+        Attachment(paths.xliff.name, data[paths.xliff], "Data", "XLIFF 2.0: the pairs for CAT tools"),
+        Attachment(paths.tmx.name, data[paths.tmx], "Data", "TMX 1.4b: the pairs as translation memory"),
+    )
+    pdf_bytes = render.pdf(html_text, pdf_variant, attachments)
     clock.lap("render pdf")
     outputs = {
         paths.html: html_text.encode("utf-8"),
         paths.review: review_text.encode("utf-8"),
         paths.pdf: pdf_bytes,
-        paths.tmx: exchange.to_tmx(exchange.units_of(brief)),
-        paths.xliff: exchange.to_xliff(brief),
+        paths.tmx: data[paths.tmx],
+        paths.xliff: data[paths.xliff],
         # Last: its content key marks the set as complete, so an interrupted write is redone next time.
-        paths.json: export.to_json(brief, key).encode("utf-8"),
+        paths.json: data[paths.json],
     }
     try:
         for output, data in outputs.items():
@@ -298,19 +311,20 @@ def render_and_write(path: Path, brief: Brief, key: str, paths: "OutputPaths", f
     return BuildResult(path, brief, tuple(outputs), (*figures, *clock.figures), use)
 
 
-def _press_review(results: list[BuildResult], out_dir: Path, name: str, force: bool) -> tuple[Path, ...]:
+def _press_review(results: list[BuildResult], out_dir: Path, name: str, force: bool,
+                  pdf_variant: str) -> tuple[Path, ...]:
     """``index.html`` and ``<name>.pdf``: every brief of the run, with links and a contents page."""
     briefs = [result.brief for result in results]
     index = out_dir / "index.html"
     review = out_dir / f"{name}.pdf"
     index_text = render.index_html(briefs, review.name)
     review_html = render.press_review_html(briefs)
-    key = hashlib.sha256(review_html.encode("utf-8")).hexdigest()
+    key = hashlib.sha256(review_html.encode("utf-8") + pdf_variant.encode()).hexdigest()
     key_file = out_dir / f".{name}.key"
     if not force and review.is_file() and index.is_file() and key_file.is_file() and key_file.read_text() == key:
         return ()
     write_atomically(index, index_text.encode("utf-8"))
-    write_atomically(review, render.pdf(review_html))
+    write_atomically(review, render.pdf(review_html, pdf_variant))
     write_atomically(key_file, key.encode())
     return index, review
 
@@ -363,9 +377,9 @@ def output_paths(out_dir: Path, name: str) -> OutputPaths:
     )
 
 
-def content_key(brief: Brief) -> str:
-    """A hash of everything the outputs show except the build time: content, templates, pipeline."""
-    digest = hashlib.sha256(export.to_json(replace(brief, created=""), "").encode("utf-8"))
+def content_key(brief: Brief, pdf_variant: str = DEFAULT_VARIANT) -> str:
+    """A hash of everything the outputs show except the build time: content, templates, pipeline, PDF variant."""
+    digest = hashlib.sha256(export.to_json(replace(brief, created=""), "").encode("utf-8") + pdf_variant.encode())
     for template in sorted(render.TEMPLATES.iterdir()):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
     return digest.hexdigest()

@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     brief.add_argument("--timings", action="store_true", help="print time and peak memory per stage")
     brief.add_argument("--force", action="store_true", help="render and write outputs even when they are up to date")
+    brief.add_argument("--pdf-variant", choices=("a-3", "ua-1", "none"), default="a-3",
+                       help="PDF/A-3 with tags (default), PDF/UA-1, or a plain PDF")
     brief.add_argument("--review-name", default="press-review", metavar="NAME",
                        help="with several inputs, the press review's PDF is OUT/NAME.pdf beside OUT/index.html "
                             "(default: press-review)")
@@ -57,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     seg = verbs.add_parser("segment", help="split German text on stdin into sentences, one a line")
     seg.add_argument("--eval", type=Path, metavar="FILE.jsonl", help="score the splitter on gold sentences instead")
     seg.set_defaults(handler=_segment)
+
+    extract = verbs.add_parser("extract", help="write the JSON, XLIFF and TMX that a brief's PDF carries")
+    extract.add_argument("file", type=Path, metavar="FILE.pdf")
+    extract.add_argument("--out", type=Path, default=Path("."), help="folder to write them into (default: here)")
+    extract.set_defaults(handler=_extract)
 
     qa = verbs.add_parser("qa", help='check pairs: JSON lines {"id", "source", "target"[, "score"]} on stdin → flags on stdout')
     qa.set_defaults(handler=_qa)
@@ -128,7 +135,8 @@ def _brief(args: argparse.Namespace) -> int:
     listener = _BriefListener(len(inputs), args.timings)
     with _open_memory(args) as memory:
         try:
-            run = build.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name)
+            run = build.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
+                                     args.pdf_variant)
         finally:
             listener.close()
     if run.review:
@@ -260,6 +268,20 @@ def _gold_runs(path: Path) -> list[list[str]]:
             raise InputError(f'{path}:{number}: "sentences" must be a list of strings')
         runs.append(sentences)
     return runs
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from pipeline import build, pdf
+
+    files = pdf.extract(args.file)
+    if not files:
+        raise InputError(f"{args.file}: carries no files; only briefs from pipeline 0.2 on embed their data")
+    build.ensure_writable(args.out)
+    for name, data in files.items():
+        target = args.out / Path(name).name  # never a path from inside the PDF
+        build.write_atomically(target, data)
+        print(f"wrote {target} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
 
 
 def _qa(_args: argparse.Namespace) -> int:

@@ -175,11 +175,18 @@ def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def pdf(html_text: str) -> bytes:
-    """Typeset the brief's HTML as an A4 PDF with embedded font subsets."""
+def pdf(html_text: str, variant: str = "a-3", attachments: tuple = ()) -> bytes:
+    """Typeset HTML as an A4 PDF with embedded font subsets: PDF/A-3 with a structure tree by
+    default (``pipeline.pdf.VARIANTS``), the attachments embedded as associated files."""
     from weasyprint import HTML
 
-    return HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/", url_fetcher=TemplatesOnlyFetcher()).write_pdf()
+    from pipeline import pdf as pdf_output
+
+    standard = pdf_output.variant_option(variant)
+    data = HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/", url_fetcher=TemplatesOnlyFetcher()).write_pdf(
+        pdf_variant=standard, pdf_tags=standard is not None,
+        attachments=pdf_output.weasyprint_attachments(attachments) or None)
+    return pdf_output.finish(data) if standard else data
 
 
 @lru_cache(maxsize=1)

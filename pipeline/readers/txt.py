@@ -1,7 +1,8 @@
 """Plain text: UTF-8 (other encodings when detected with confidence), optional front matter
 between ``---`` lines. If the body has blank lines they separate paragraphs and single line
-breaks are soft wraps; otherwise every non-empty line is a paragraph. Without front matter, a
-headline-like first line is the title."""
+breaks are soft wraps; otherwise every non-empty line is a paragraph. A headline-like paragraph
+(short, no final punctuation: a chapter title) is a heading; without front matter, a headline-like
+first line is the title."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document
-from pipeline.readers.common import Block, decode, document, front_matter, split_lines
+from pipeline.readers.common import Block, decode, document, front_matter, headline, split_lines
+
+HEADING_MAX_WORDS = 12
 
 
 def read(data: bytes, name: str, path: Path | None) -> Document:
@@ -17,10 +20,14 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
     text, encoding, detected = decode(data, label)
     lines = split_lines(text)
     metadata, body_start = front_matter(lines, label)
-    blocks = _blocks(lines, body_start)
+    blocks = [Block(b.text, _kind(b.text), b.line) for b in _blocks(lines, body_start)]
     if not any(block.text.strip() for block in blocks):
         raise InputError(f"{label}: contains no text{' after its front matter' if body_start else ''}; nothing to translate")
     return document(data, name, path, blocks, metadata, encoding, detected, title_from_text=not body_start)
+
+
+def _kind(text: str) -> str:
+    return "heading" if headline(text.strip()) and len(text.split()) <= HEADING_MAX_WORDS else "text"
 
 
 def _blocks(lines: list[str], start: int) -> list[Block]:
