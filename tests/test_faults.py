@@ -75,7 +75,8 @@ def test_killed_builds_leave_complete_outputs_and_the_memory_intact(workspace):
         for suffix in changed:
             try:
                 assert complete_version(out / f"{NAME}{suffix}") == new
-            except (AssertionError, ValueError, ET.ParseError):
+            except (AssertionError, ValueError, ET.ParseError) as error:
+                print(f"attempt {attempt}: {suffix}: {error}")
                 partial += 1
     assert partial == 0
     assert kills >= 12, "most builds should have been killed, not finished"
