@@ -1,8 +1,10 @@
 """Faults: builds killed at random moments, Ctrl-C, two builds of one document at once."""
 
+import html
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -44,7 +46,8 @@ def complete_version(path):
         sources = " ".join(element.text or "" for element in ET.fromstring(data).iter())
     else:
         assert data.rstrip().endswith(b"</html>")
-        sources = data.decode("utf-8")
+        # the text, not the markup: the review page wraps German words in spans for their glosses
+        sources = html.unescape(re.sub(r"<[^>]+>", "", data.decode("utf-8")))
     found = [version for version in VERSIONS if squeeze(version) in squeeze(sources)]
     assert len(found) == 1, f"{path.name} is not one complete version"
     return found[0]

@@ -274,3 +274,9 @@ def test_a_single_input_writes_no_press_review(tmp_path, fixture_package):
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         f"bahn{suffix}" for suffix in (".html", ".review.html", ".pdf", ".tmx", ".xlf", ".json"))
+
+
+def test_markdown_without_front_matter_takes_its_top_heading_as_title(tmp_path):
+    source = tmp_path / "meldung.md"
+    source.write_text("# Bahn erhöht die Preise\n\n" + " ".join(ARTICLE_SENTENCES) + "\n", "utf-8")
+    assert read_document(source).title == "Bahn erhöht die Preise"

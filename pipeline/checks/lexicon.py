@@ -264,15 +264,53 @@ def _known_form(lexicon: Lexicon, word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _lemma(word: str) -> str:
-    import simplemma
+    return _lemmatizer().lemmatize(word, lang="de")
 
-    return simplemma.lemmatize(word, lang="de")
+
+@lru_cache(maxsize=1)
+def _lemmatizer():
+    """simplemma's German lemmatizer, its word list kept as a pickle beside the dictionary's:
+    simplemma decodes its compressed list in 1.7 s, the pickle loads in a third of that."""
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+    from simplemma.strategies.dictionaries.dictionary_factory import (CachingDictionaryFactory,
+                                                                      MappingStrToByteString,
+                                                                      _load_dictionary_from_disk)
+
+    class PickledFactory(CachingDictionaryFactory):
+        def _get_dictionary_uncached(self, lang: str):
+            import simplemma
+
+            cache = _cache_root() / f"simplemma-{simplemma.__version__}-{lang}.pickle"
+            try:
+                with cache.open("rb") as handle:
+                    return MappingStrToByteString(pickle.load(handle))
+            except (OSError, pickle.UnpicklingError, EOFError):
+                words = _load_dictionary_from_disk(lang)
+                _write_pickle(cache, words)
+                return MappingStrToByteString(words)
+
+    return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=PickledFactory()))
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "de-en-brief"
+
+
+def _write_pickle(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only home: build it again next time
 
 
 def _cache_path(source: Path) -> Path:
     stat = source.stat()
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "de-en-brief"
-    return root / f"ding-{stat.st_size}-{int(stat.st_mtime)}-v{_CACHE_FORMAT}.pickle"
+    return _cache_root() / f"ding-{stat.st_size}-{int(stat.st_mtime)}-v{_CACHE_FORMAT}.pickle"
 
 
 def dictionary_path() -> Path:
@@ -298,15 +336,8 @@ def load() -> Lexicon:
         for line in lines:
             parser.line(line)
     lexicon = parser.lexicon()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(lexicon, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(cache)
-        for stale in cache.parent.glob("ding-*.pickle"):
-            if stale != cache:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: parse again next time
+    _write_pickle(cache, lexicon)
+    for stale in cache.parent.glob("ding-*.pickle"):
+        if stale != cache:
+            stale.unlink(missing_ok=True)
     return lexicon

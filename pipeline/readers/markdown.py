@@ -1,6 +1,6 @@
 """Markdown (markdown-it-py, CommonMark): headings, paragraphs, list items, quotes and table
-cells, each a block of its own; front matter between ``---`` lines as for plain text. Code
-blocks and raw HTML are not prose and are left out."""
+cells, each a block of its own; front matter between ``---`` lines as for plain text, else a
+heading at the top is the title. Code blocks and raw HTML are not prose and are left out."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
             kinds.pop()
         elif token.type == "inline" and token.map is not None:
             blocks.append(Block(_plain(token), kinds[-1], line=body_start + token.map[0] + 1))
-    return document(data, name, path, blocks, metadata, encoding, detected, title_from_text=False)
+    # A heading at the top is the title when the front matter gives none.
+    return document(data, name, path, blocks, metadata, encoding, detected,
+                    title_from_text=bool(blocks) and blocks[0].kind == "heading")
 
 
 def _plain(inline) -> str:
