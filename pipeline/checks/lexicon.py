@@ -163,9 +163,6 @@ class Lexicon:
     proper: frozenset[str]
     """German words the dictionary knows only with capitalized English (Deutschland → Germany)."""
 
-    def knows(self, word: str) -> bool:
-        return word.lower() in self.translations
-
     def forms(self, word: str) -> tuple[str, ...]:
         """The dictionary words behind a German token: itself, its lemma, or its compound parts."""
         return _forms(self, word)
