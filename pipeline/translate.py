@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.cache import cache_path, store
 from pipeline.model import DecodingSettings, Engine, ModelPackage, Translation
 
 MAX_BATCH_SENTENCES = 32
@@ -32,6 +33,7 @@ MAX_INPUT_TOKENS = 1024
 translated in parts instead of being truncated."""
 CALIBRATION_SENTENCES = 48
 """Sentences translated with each thread layout to choose one for a model and machine."""
+LAYOUTS_FILE = "thread-layouts.json"
 LAYOUT_VARIABLE = "PIPELINE_THREADS"
 """``2x1``: parallel batches × threads per batch, instead of the layout measured for this machine."""
 _CLAUSE_ENDS = (",", ";", ":", ")", "–", "—")
@@ -233,26 +235,15 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _layouts_file() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "de-en-brief" / "thread-layouts.json"
-
-
 def _read_layouts() -> dict:
     try:
-        return json.loads(_layouts_file().read_text("utf-8"))
+        return json.loads(cache_path(LAYOUTS_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
 
 
 def _write_layouts(layouts: dict) -> None:
-    path = _layouts_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(layouts, indent=1), "utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass  # a read-only home: measure again next time
+    store(cache_path(LAYOUTS_FILE), json.dumps(layouts, indent=1).encode("utf-8"))
 
 
 def _joined(parts: list) -> Translation:

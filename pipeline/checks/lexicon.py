@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.cache import cache_path, store
 from pipeline.errors import PipelineError
 
 DING_PATH = Path("/usr/share/trans/de-en")
@@ -278,36 +279,21 @@ def _lemmatizer():
         def _get_dictionary_uncached(self, lang: str):
             import simplemma
 
-            cache = _cache_root() / f"simplemma-{simplemma.__version__}-{lang}.pickle"
+            cache = cache_path(f"simplemma-{simplemma.__version__}-{lang}.pickle")
             try:
                 with cache.open("rb") as handle:
                     return MappingStrToByteString(pickle.load(handle))
             except (OSError, pickle.UnpicklingError, EOFError):
                 words = _load_dictionary_from_disk(lang)
-                _write_pickle(cache, words)
+                store(cache, pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL))
                 return MappingStrToByteString(words)
 
     return Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=PickledFactory()))
 
 
-def _cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "de-en-brief"
-
-
-def _write_pickle(path: Path, value) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except OSError:
-        pass  # a read-only home: build it again next time
-
-
 def _cache_path(source: Path) -> Path:
     stat = source.stat()
-    return _cache_root() / f"ding-{stat.st_size}-{int(stat.st_mtime)}-v{_CACHE_FORMAT}.pickle"
+    return cache_path(f"ding-{stat.st_size}-{int(stat.st_mtime)}-v{_CACHE_FORMAT}.pickle")
 
 
 def dictionary_path() -> Path:
@@ -333,7 +319,7 @@ def load() -> Lexicon:
         for line in lines:
             parser.line(line)
     lexicon = parser.lexicon()
-    _write_pickle(cache, lexicon)
+    store(cache, pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL))
     for stale in cache.parent.glob("ding-*.pickle"):
         if stale != cache:
             stale.unlink(missing_ok=True)
