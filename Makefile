@@ -12,12 +12,15 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 	poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup system-packages venv model brief test fixture-model bench bench-model peer-venv clean
+.PHONY: help setup setup-cluster cluster cluster-stop system-packages venv model brief test fixture-model bench bench-model peer-venv clean
 
 help:
 	@echo "make setup          system packages, pinned .venv, a de->en model if one can be had"
 	@echo "make brief          input/*.txt -> output/<name>.html, .pdf, .json"
 	@echo "make test           the test suite"
+	@echo "make setup-cluster  add Dask distributed for brief --scheduler (optional)"
+	@echo "make cluster        a local Dask scheduler and two one-thread workers on 127.0.0.1:$(SCHEDULER_PORT)"
+	@echo "make cluster-stop   stop them"
 	@echo "make fixture-model  build and install a tiny random-weight de->en package (gibberish English)"
 	@echo "make bench          pipeline vs Argos Translate vs bare CTranslate2, whole briefs (LIMIT=300: quick)"
 	@echo "make bench-model    build the Transformer-base-shaped random-weight package the benchmark uses"
@@ -46,8 +49,35 @@ model: venv
 brief: venv
 	$(PY) -m pipeline brief
 
-test: venv
+test: venv setup-cluster
 	$(PY) -m pytest
+
+setup-cluster: $(VENV)/.cluster-installed
+
+$(VENV)/.cluster-installed: requirements-cluster.txt | venv
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-cluster.txt
+	touch $@
+
+# A scheduler and two one-thread workers on loopback, for trying --scheduler; logs and pids under build/cluster/.
+SCHEDULER_PORT ?= 8786
+CLUSTER_DIR := build/cluster
+
+cluster: setup-cluster
+	@mkdir -p $(CLUSTER_DIR)
+	@test ! -f $(CLUSTER_DIR)/scheduler.pid || { echo "a cluster is running (make cluster-stop)"; exit 1; }
+	PYTHONPATH=$(CURDIR) nohup $(VENV)/bin/dask scheduler --host 127.0.0.1 --port $(SCHEDULER_PORT) --no-dashboard \
+		> $(CLUSTER_DIR)/scheduler.log 2>&1 & echo $$! > $(CLUSTER_DIR)/scheduler.pid
+	for n in 1 2; do \
+		PYTHONPATH=$(CURDIR) nohup $(VENV)/bin/dask worker tcp://127.0.0.1:$(SCHEDULER_PORT) --host 127.0.0.1 \
+			--nthreads 1 --no-dashboard --name worker-$$n > $(CLUSTER_DIR)/worker-$$n.log 2>&1 & \
+		echo $$! > $(CLUSTER_DIR)/worker-$$n.pid; \
+	done
+	@echo "python -m pipeline brief DIR --scheduler tcp://127.0.0.1:$(SCHEDULER_PORT)   (logs in $(CLUSTER_DIR)/)"
+
+cluster-stop:
+	@for pid in $(CLUSTER_DIR)/worker-*.pid $(CLUSTER_DIR)/scheduler.pid; do \
+		test -f $$pid && kill $$(cat $$pid) 2>/dev/null; rm -f $$pid; \
+	done; echo "cluster stopped"
 
 fixture-model: venv
 	$(PY) -m pipeline.fixture_model --shape tiny --install
@@ -55,7 +85,7 @@ fixture-model: venv
 BENCH_MODEL := build/fixture-bench.argosmodel
 PEER_VENV := build/peer-venv
 
-bench: venv bench-model peer-venv
+bench: venv setup-cluster bench-model peer-venv
 	$(PY) -m pipeline.bench $(if $(LIMIT),--limit $(LIMIT)) $(if $(REUSE_PEER),--reuse-peer)
 
 bench-model: $(BENCH_MODEL)

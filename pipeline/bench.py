@@ -7,11 +7,14 @@ fixture package (``make bench-model``):
 2. peer: Argos Translate 1.11's own ``translate()``, per paragraph, in its own
    environment (``pipeline/bench_peer.py``);
 3. limit: one bare CTranslate2 ``translate_batch`` over the tokenized sentences;
-4. whole briefs: the BMW article cold and warm, and the whole novel with stage
-   timings (skipped with ``--limit``);
+4. whole briefs: the BMW article cold and warm; the whole novel with stage timings, its
+   PDF typeset in parts and then, from the same memory, at once; and 20,000 one-word
+   paragraphs (these skipped with ``--limit``);
 5. a morning's press review: 80 short documents (runs of ten UD German GSD sentences, as
    ``.txt``, ``.md`` and ``.html``) built by one ``brief`` run, against one ``brief`` process
    each, and against the one run's translate-only time (12 documents with ``--limit``).
+6. the cluster backend: a few thousand ELTeC sentences in one process and on a local Dask
+   cluster of two one-thread workers, with what a driver costs per sentence;
 
 Each side runs in a process of its own, so that its peak RSS is its own.
 
@@ -30,7 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,22 +105,86 @@ def measure_limit(corpus: dict) -> dict:
     return {"seconds": seconds, "translations": english, "peak_rss_mb": _peak_rss_mb()}
 
 
-def measure_novel() -> dict:
-    """The whole novel's brief, cold: stage timings and peak RSS per stage."""
+class ProcessTreeMemory:
+    """Samples the resident memory of this process and of every process under it (a long PDF's
+    parts are typeset in worker processes) from /proc, ten times a second. ``getrusage`` cannot
+    tell: a spawned child's ``ru_maxrss`` starts from its parent's size at the fork."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_total_mb = self.peak_worker_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> "ProcessTreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            children = [_rss_mb(pid) for pid in _descendants(os.getpid())]
+            self.peak_worker_mb = max([self.peak_worker_mb, *children])
+            self.peak_total_mb = max(self.peak_total_mb, _rss_mb(os.getpid()) + sum(children))
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except OSError:  # it has just ended
+            continue
+        for task in tasks:
+            try:
+                children = [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            stack.extend(children)
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # it has just ended
+        return 0.0
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024 if "VmRSS:" in status else 0.0
+
+
+def measure_brief(source: Path, cold: bool) -> dict:
+    """One brief, built as ``brief --timings`` builds it: stage timings and this process's peak
+    RSS per stage, and the peak of all its processes together and of its largest worker.
+    ``cold``: with an empty translation memory; else with the memory the last run of this
+    source left."""
     from pipeline import build
     from pipeline.memory import TranslationMemory
 
-    out = WORK / "novel"
+    out = WORK / source.stem
     shutil.rmtree(out, ignore_errors=True)
-    memory_path = WORK / "novel-memory.sqlite"
-    for stale in WORK.glob("novel-memory.sqlite*"):
+    memory_path = WORK / f"{source.stem}-memory.sqlite"
+    for stale in WORK.glob(f"{source.stem}-memory.sqlite*") if cold else ():
         stale.unlink()
-    with TranslationMemory(memory_path) as memory:
-        result = build.build_brief(NOVEL, out, _translator(), memory, force=True)
-    pages = subprocess.run(["pdfinfo", str(out / f"{NOVEL.stem}.pdf")], capture_output=True, text=True).stdout
+    with TranslationMemory(memory_path) as memory, ProcessTreeMemory() as tree:
+        result = build.build_brief(source, out, _translator(), memory, force=True)
+    pages = subprocess.run(["pdfinfo", str(out / f"{source.stem}.pdf")], capture_output=True, text=True).stdout
     page_count = next((int(line.split()[-1]) for line in pages.splitlines() if line.startswith("Pages:")), None)
     return {"stages": [asdict(figure) for figure in result.figures], "pairs": len(result.brief.pairs),
-            "pdf_pages": page_count}
+            "pdf_pages": page_count, "all_processes_peak_rss_mb": round(tree.peak_total_mb, 1),
+            "largest_worker_peak_rss_mb": round(tree.peak_worker_mb, 1)}
+
+
+def _words_file(count: int) -> Path:
+    """The test suite's hostile long input: ``count`` one-word paragraphs."""
+    path = WORK / f"words-{count}.txt"
+    path.write_text("\n\n".join(f"Wort{n}" for n in range(count)) + "\n", "utf-8")
+    return path
 
 
 def measure_translate_only(folder: str) -> dict:
@@ -129,6 +196,95 @@ def measure_translate_only(folder: str) -> dict:
     translator = _translator()
     translator.translate(texts)
     return {"seconds": time.perf_counter() - started, "sentences": len(texts), "threads": translator.configuration}
+
+
+ELTEC = ROOT.parent / "shared" / "data" / "eltec-deu"
+CLUSTER_SENTENCES = 2000
+
+
+def eltec_sentences(count: int) -> list[str]:
+    """The first ``count`` distinct sentences of the ELTeC novels, a few from each in turn."""
+    from pipeline import read, segment
+
+    per_novel, found = 300, []
+    for novel in sorted(ELTEC.glob("DEU*.txt")):
+        document = read.read_document(novel)
+        opening = replace(document, paragraphs=document.paragraphs[:150])  # segmenting a whole novel takes seconds
+        texts = [s.text for s in segment.segment(opening)]
+        found.extend(text for text in dict.fromkeys(texts[:per_novel]) if text not in found)
+        if len(found) >= count:
+            return found[:count]
+    return found
+
+
+def measure_cluster(count: int) -> dict:
+    """The same sentences translated in this process and on a local cluster of two one-thread
+    workers (a scheduler and workers on 127.0.0.1, without nannies, so that they run with the
+    allocator settings this process has); both warmed up first (model loaded, layout chosen).
+    Also what a driver costs per sentence: bytes sent, and the memory's writes per second."""
+    import pickle
+
+    from distributed import Client
+
+    from pipeline.cluster import BATCH_SENTENCES, ClusterTranslator
+    from pipeline.memory import TranslationMemory
+
+    sentences = eltec_sentences(count)
+    warm_up = eltec_sentences(count + 4 * BATCH_SENTENCES)[count:]
+    local = _translator()
+    local.translate(warm_up)
+    started = time.perf_counter()
+    local_english = [translation.text for translation in local.translate(sentences)]
+    one_process = time.perf_counter() - started
+
+    port = 8786 + os.getpid() % 1000
+    address = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    logs = WORK / "cluster"
+    logs.mkdir(exist_ok=True)
+    processes = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port",
+                                   str(port), "--no-dashboard"], stdout=(logs / "scheduler.log").open("wb"),
+                                  stderr=subprocess.STDOUT, env=env)]
+    try:
+        for number in (1, 2):
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "dask", "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                 "--no-nanny", "--no-dashboard"], stdout=(logs / f"worker-{number}.log").open("wb"),
+                stderr=subprocess.STDOUT, env=env))
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        with ClusterTranslator(address, local.package, local.settings) as cluster:
+            cluster.translate(warm_up)  # four batches: each worker loads its model
+            started = time.perf_counter()
+            translations = cluster.translate(sentences)
+            on_cluster = time.perf_counter() - started
+            configuration = cluster.configuration
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+    batches = [sentences[start:start + BATCH_SENTENCES] for start in range(0, len(sentences), BATCH_SENTENCES)]
+    sent = sum(len(pickle.dumps((local.engine.model, local.settings, batch))) for batch in batches)
+    received = len(pickle.dumps(translations))
+    memory_file = WORK / "cluster-memory.sqlite"
+    for stale in WORK.glob("cluster-memory.sqlite*"):
+        stale.unlink()
+    with TranslationMemory(memory_file) as memory:
+        started = time.perf_counter()
+        for start in range(0, len(sentences), BATCH_SENTENCES):
+            memory.remember_machine(sentences[start:start + BATCH_SENTENCES],
+                                    translations[start:start + BATCH_SENTENCES], local.engine)
+        writes = len(sentences) / (time.perf_counter() - started)
+    per_worker = len(sentences) / on_cluster / 2
+    identical = sum(a == b.text for a, b in zip(local_english, translations)) / len(sentences)
+    return {"sentences": len(sentences), "identical_share": round(identical, 4), "one_process_seconds": round(one_process, 2),
+            "cluster_seconds": round(on_cluster, 2), "ratio": round(one_process / on_cluster, 3),
+            "one_process_threads": local.configuration, "cluster": configuration,
+            "sentences_per_second_per_worker": round(per_worker, 2),
+            "bytes_sent_per_sentence": round(sent / len(sentences), 1),
+            "bytes_received_per_sentence": round(received / len(sentences), 1),
+            "memory_writes_per_second": round(writes, 1),
+            "workers_one_driver_can_feed": int(writes / per_worker)}
 
 
 MEASUREMENTS = {"pipeline": measure_pipeline, "limit": measure_limit}
@@ -261,10 +417,7 @@ def _timed_brief(env: dict, out: Path, memory: Path) -> float:
 
 
 def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer: bool = False) -> dict:
-    from pipeline import packages
-
-    shutil.rmtree(PACKAGES, ignore_errors=True)
-    package = packages.install_archive(model)
+    package = _install(model)
     env = dict(os.environ, ARGOS_PACKAGES_DIR=str(PACKAGES), PYTHONPATH=str(ROOT))
     corpus = build_corpus(limit)
     corpus_file = WORK / "corpus.json"
@@ -300,13 +453,10 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
 
     press_review = measure_press_review(env, 12 if limit is not None else 80)
 
-    novel = None
-    if limit is None:
-        print("bench: the whole novel's brief ...", file=sys.stderr, flush=True)
-        novel = _run_side(own + ["novel", "-"], env, "novel")
-    pdf_stage = next((s for s in novel["stages"] if s["stage"] == "render pdf"), None) if novel else None
-    translate_stage = next((s for s in novel["stages"] if s["stage"] == "translate"), None) if novel else None
-
+    pdf = _pdf_cases(own, env) if limit is None else {"novel_brief": None, "novel_at_once": None, "words_brief": None}
+    novel, novel_at_once, words = pdf["novel_brief"], pdf["novel_at_once"], pdf["words_brief"]
+    cluster = _run_side(own + ["cluster", str(CLUSTER_SENTENCES if limit is None else 5 * limit)], env, "cluster")
+    stage = _stage_figure
     report = {
         "corpus": {"file": NOVEL.name, "sentences": len(sources), "paragraphs": len(corpus["paragraphs"]),
                    "limit": limit},
@@ -324,15 +474,63 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
         "article_warm_seconds": article_warm,
         "press_review": press_review,
         "novel_brief": novel,
-        "novel_translate_peak_rss_mb": translate_stage["peak_rss_mb"] if translate_stage else None,
-        "novel_pdf_seconds": round(pdf_stage["seconds"], 2) if pdf_stage else None,
-        "novel_pdf_peak_rss_mb": round(pdf_stage["peak_rss_mb"], 1) if pdf_stage else None,
+        "novel_translate_peak_rss_mb": stage(novel, "translate", "peak_rss_mb"),
+        "novel_pdf_seconds": stage(novel, "render pdf", "seconds"),
+        "novel_pdf_peak_rss_mb": stage(novel, "render pdf", "peak_rss_mb"),
+        "novel_all_processes_peak_rss_mb": novel["all_processes_peak_rss_mb"] if novel else None,
+        "novel_largest_worker_peak_rss_mb": novel["largest_worker_peak_rss_mb"] if novel else None,
+        "novel_pdf_at_once_seconds": stage(novel_at_once, "render pdf", "seconds"),
+        "novel_pdf_at_once_peak_rss_mb": stage(novel_at_once, "render pdf", "peak_rss_mb"),
+        "novel_pdf_time_ratio": (round(stage(novel, "render pdf", "seconds")
+                                       / stage(novel_at_once, "render pdf", "seconds"), 3) if novel else None),
+        "words_brief": words,
+        "words_pdf_seconds": stage(words, "render pdf", "seconds"),
+        "words_peak_rss_mb": stage(words, "write", "peak_rss_mb"),
+        "words_all_processes_peak_rss_mb": words["all_processes_peak_rss_mb"] if words else None,
+        "words_largest_worker_peak_rss_mb": words["largest_worker_peak_rss_mb"] if words else None,
+        "cluster": cluster,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
     _print_table(report)
     print(f"bench: wrote {out}", file=sys.stderr)
     return report
+
+
+def run_only(case: str, model: Path, out: Path) -> dict:
+    """One case of ``run``, on its own (each side still in a process of its own)."""
+    _install(model)
+    env = dict(os.environ, ARGOS_PACKAGES_DIR=str(PACKAGES), PYTHONPATH=str(ROOT))
+    own = [sys.executable, "-m", "pipeline.bench", "--measure"]
+    report = ({"cluster": _run_side(own + ["cluster", str(CLUSTER_SENTENCES)], env, "cluster")} if case == "cluster"
+              else _pdf_cases(own, env))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return report
+
+
+def _install(model: Path):
+    from pipeline import packages
+
+    shutil.rmtree(PACKAGES, ignore_errors=True)
+    return packages.install_archive(model)
+
+
+def _pdf_cases(own: list[str], env: dict) -> dict:
+    """The whole novel's brief with its PDF in parts, the same brief again (its English from the
+    memory just filled) with its PDF at once, and 20,000 one-word paragraphs."""
+    print("bench: the whole novel's brief, its PDF in parts, then at once ...", file=sys.stderr, flush=True)
+    novel = _run_side(own + ["novel", "cold"], env, "novel")
+    novel_at_once = _run_side(own + ["novel", "warm"], dict(env, PIPELINE_PDF_PART_PAIRS=str(10**9)), "novel-at-once")
+    print("bench: 20,000 one-word paragraphs ...", file=sys.stderr, flush=True)
+    words = _run_side(own + ["words", "cold"], env, "words")
+    return {"novel_brief": novel, "novel_at_once": novel_at_once, "words_brief": words}
+
+
+def _stage_figure(brief: dict | None, stage: str, figure: str) -> float | None:
+    found = next((s for s in brief["stages"] if s["stage"] == stage), None) if brief else None
+    return round(found[figure], 2) if found else None
 
 
 def _difference(index: int, corpus: dict, sources: list[str], runs: dict, translator) -> dict:
@@ -392,12 +590,25 @@ def _print_table(report: dict) -> None:
           f"({review['ratio']:.2f}×); translate-only {review['translate_only_seconds']:.1f} s, so the one run takes "
           f"{review['one_run_vs_translate_only']:.2f}× translate-only; threads {review['threads']}")
     if report["novel_brief"]:
-        novel = report["novel_brief"]
-        print(f"novel brief: {novel['pairs']} pairs, {novel['pdf_pages']} PDF pages")
-        for stage in novel["stages"]:
-            print(f"  {stage['stage']:<12}{stage['seconds']:>9.2f} s   peak RSS {stage['peak_rss_mb']:>8.1f} MB")
+        for label, key in (("novel brief", "novel_brief"), ("20,000 one-word paragraphs", "words_brief")):
+            brief = report[key]
+            print(f"{label}: {brief['pairs']} pairs, {brief['pdf_pages']} PDF pages")
+            for stage in brief["stages"]:
+                print(f"  {stage['stage']:<12}{stage['seconds']:>9.2f} s   peak RSS {stage['peak_rss_mb']:>8.1f} MB")
+            print(f"  all processes together at most {brief['all_processes_peak_rss_mb']:.0f} MB, the largest "
+                  f"worker {brief['largest_worker_peak_rss_mb']:.0f} MB")
+        print(f"novel PDF in parts {report['novel_pdf_seconds']:.1f} s, at once {report['novel_pdf_at_once_seconds']:.1f} s "
+              f"({report['novel_pdf_time_ratio']:.2f}×); peak RSS at once {report['novel_pdf_at_once_peak_rss_mb']:.0f} MB, "
+              f"in parts {report['novel_pdf_peak_rss_mb']:.0f} MB")
     else:
         print("novel brief: skipped (--limit)")
+    cluster = report["cluster"]
+    print(f"cluster, {cluster['sentences']} ELTeC sentences: one process {cluster['one_process_seconds']:.1f} s, two "
+          f"one-thread workers {cluster['cluster_seconds']:.1f} s ({cluster['ratio']:.2f}×), identical "
+          f"{cluster['identical_share']:.2%}; {cluster['sentences_per_second_per_worker']:.1f} sent/s per worker, "
+          f"{cluster['bytes_sent_per_sentence']:.0f} B sent and {cluster['bytes_received_per_sentence']:.0f} B back per "
+          f"sentence, memory writes {cluster['memory_writes_per_second']:.0f} sent/s: one driver feeds about "
+          f"{cluster['workers_one_driver_can_feed']} workers")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,24 +620,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-peer", action="store_true",
                         help="reuse the last Argos run if it was on the same corpus and model (it does not depend on "
                              "the pipeline's code, and takes most of the time)")
+    parser.add_argument("--only", choices=("pdf", "cluster"),
+                        help="only this case: pdf (the novel's PDF in parts and at once, 20,000 one-word paragraphs) "
+                             "or cluster (one process against two one-thread workers); writes output/bench-CASE.json")
     parser.add_argument("--measure", nargs=3, metavar=("SIDE", "CORPUS", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         side, corpus_file, result_file = args.measure
-        if side == "novel":
-            result = measure_novel()
+        if side in ("novel", "words"):
+            result = measure_brief(NOVEL if side == "novel" else _words_file(20_000), corpus_file == "cold")
+        elif side == "cluster":
+            result = measure_cluster(int(corpus_file))
         elif side == "translate-only":
             result = measure_translate_only(corpus_file)
         else:
             result = MEASUREMENTS[side](json.loads(Path(corpus_file).read_text("utf-8")))
         Path(result_file).write_text(json.dumps(result, ensure_ascii=False), "utf-8")
         return 0
-    for needed, how in ((args.model, "make bench-model"), (args.peer_python, "make peer-venv")):
+    needs = [(args.model, "make bench-model")] + ([] if args.only else [(args.peer_python, "make peer-venv")])
+    for needed, how in needs:
         if not needed.exists():
             raise SystemExit(f"bench: {needed} is missing; run {how} (make bench does both)")
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ["ARGOS_PACKAGES_DIR"] = str(PACKAGES)  # before argostranslate is first imported
-    run(args.limit, args.model, args.peer_python, args.out, args.reuse_peer)
+    if args.only:
+        run_only(args.only, args.model, args.out.with_name(f"bench-{args.only}.json"))
+    else:
+        run(args.limit, args.model, args.peer_python, args.out, args.reuse_peer)
     return 0
 
 

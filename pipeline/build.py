@@ -15,7 +15,7 @@ import os
 import resource
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,7 +26,7 @@ from pipeline import __version__, align, checks, exchange, export, read, render,
 from pipeline.errors import PipelineError
 from pipeline.memory import TranslationMemory
 from pipeline.pdf import DEFAULT_VARIANT, Attachment
-from pipeline.model import Brief, Document, Segment, Signature, Translation
+from pipeline.model import OUTPUTS, Brief, Document, Segment, Signature, Translation
 from pipeline.translate import Translator
 
 
@@ -47,8 +47,7 @@ class StageClock:
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.figures.append(StageFigure(stage, now - self._started, peak_mb))
+        self.figures.append(StageFigure(stage, now - self._started, _peak_rss_mb()))
         self._started = now
 
 
@@ -93,11 +92,11 @@ class BuildListener:
     def waiting(self, path: Path) -> None:
         """Another build of this document holds its lock."""
 
-    def translating(self, sentences: int) -> None:
-        """The model starts on this many sentences (of one or more documents)."""
+    def planned(self, sentences: int) -> None:
+        """The run has this many sentences in all (read and segmented)."""
 
     def translated(self, sentences: int) -> None:
-        """That many more sentences are done."""
+        """That many more sentences are done (from memory or the model)."""
 
     def finished(self, result: BuildResult) -> None:
         """A document's outputs are written (or were up to date)."""
@@ -114,11 +113,6 @@ class _Prepared:
     figures: tuple[StageFigure, ...]
 
 
-GROUP_SENTENCES = 256
-"""Documents are translated together in groups of about this many sentences: enough for full
-batches across short documents, small enough that the first renders start early."""
-
-
 def signature(translator: Translator) -> Signature:
     import ctranslate2
 
@@ -133,7 +127,8 @@ def signature(translator: Translator) -> Signature:
 
 def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memory: TranslationMemory,
                  force: bool = False, listener: BuildListener = BuildListener(),
-                 review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT) -> RunResult:
+                 review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT,
+                 outputs: frozenset[str] = frozenset(OUTPUTS)) -> RunResult:
     """Build the outputs of every input (see ``output_paths``) and, for more than one, the press review.
 
     The sentences of all documents are translated together, a group of documents at a time,
@@ -142,6 +137,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
     the templates and the pipeline are unchanged since its outputs were written, nothing is
     rendered or written again unless ``force`` is set. Builds of the same document into the
     same folder take turns. A document that fails is reported and leaves nothing behind.
+    ``outputs`` chooses what to write (``OUTPUTS``); the press review needs its HTML and PDF.
     """
     ensure_writable(out_dir)
     results: dict[Path, BuildResult] = {}
@@ -155,18 +151,18 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
             except PipelineError as error:
                 listener.failed(path, str(error))
                 failures += 1
+        listener.planned(sum(len(item.segments) for item in prepared))
         pending = []
-        for group in _groups(prepared):
+        for group in _groups(prepared, translator.group_sentences):
             started = time.perf_counter()
             texts = [s.text for item in group for s in item.segments]
-            translations, recalled = translate_with_memory(texts, translator, memory, listener.translating,
-                                                           listener.translated)
+            translations, recalled = translate_with_memory(texts, translator, memory, listener.translated)
             translate_figure = StageFigure("translate", time.perf_counter() - started, _peak_rss_mb())
             start = 0
             for item in group:
                 end = start + len(item.segments)
                 pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
-                                       translator, out_dir, force, renderer, pdf_variant))
+                                       translator, out_dir, force, renderer, pdf_variant, outputs))
                 start = end
         for item, future in pending:
             try:
@@ -178,7 +174,8 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
             results[item.path] = result
             listener.finished(result)
         built = [results[path] for path in inputs if path in results]
-        review = _press_review(built, out_dir, review_name, force, pdf_variant) if len(built) > 1 else ()
+        wanted = len(built) > 1 and {"html", "pdf"} <= outputs
+        review = _press_review(built, out_dir, review_name, force, pdf_variant) if wanted else ()
     return RunResult(results=tuple(built), failures=failures, review=review, threads=translator.configuration)
 
 
@@ -202,11 +199,11 @@ def _prepare(path: Path) -> _Prepared:
     return _Prepared(path, document, tuple(segments), tuple(clock.figures))
 
 
-def _groups(prepared: list[_Prepared]) -> Iterator[list[_Prepared]]:
+def _groups(prepared: list[_Prepared], size: int) -> Iterator[list[_Prepared]]:
     group: list[_Prepared] = []
     for item in prepared:
         group.append(item)
-        if sum(len(i.segments) for i in group) >= GROUP_SENTENCES:
+        if sum(len(i.segments) for i in group) >= size:
             yield group
             group = []
     if group:
@@ -215,7 +212,7 @@ def _groups(prepared: list[_Prepared]) -> Iterator[list[_Prepared]]:
 
 def _finish(item: _Prepared, translations: list[Translation], recalled: list[bool], translate_figure: StageFigure,
             translator: Translator, out_dir: Path, force: bool, renderer: "_Renderer",
-            pdf_variant: str) -> tuple[_Prepared, Future]:
+            pdf_variant: str, outputs: frozenset[str]) -> tuple[_Prepared, Future]:
     """Align, check and sign one document, then hand it to the renderer unless it is up to date."""
     clock = StageClock()
     paragraphs = checks.check(align.align(item.segments, translations))
@@ -231,7 +228,7 @@ def _finish(item: _Prepared, translations: list[Translation], recalled: list[boo
     use = MemoryUse(segments=len(translations), from_memory=sum(recalled), human=human,
                     translated=len(translations) - sum(recalled))
     figures = (*item.figures, translate_figure, *clock.figures)
-    paths = output_paths(out_dir, item.document.name)
+    paths = output_paths(out_dir, item.document.name, outputs)
     _remove_stale_temporaries(paths)
     key = content_key(brief, pdf_variant)
     if not force and _up_to_date(paths, key):
@@ -275,33 +272,31 @@ class _Renderer:
 
 def render_and_write(path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
                      use: MemoryUse, pdf_variant: str = DEFAULT_VARIANT) -> BuildResult:
-    """Render every output of a brief in memory, then write them, the JSON last. The PDF
+    """Render the chosen outputs of a brief in memory, then write them, the JSON last. The PDF
     carries the JSON, XLIFF and TMX as associated files, byte for byte as written."""
     clock = StageClock()
-    html_text = render.html(brief)
-    review_text = render.review_html(brief)
+    chosen = paths.chosen
+    content: dict[str, bytes] = {}
+    if chosen & {"html", "pdf"}:
+        html_text = render.html(brief)
+        content["html"] = html_text.encode("utf-8")
+    if "review" in chosen:
+        content["review"] = render.review_html(brief).encode("utf-8")
     clock.lap("render html")
-    data = {
-        paths.tmx: exchange.to_tmx(exchange.units_of(brief)),
-        paths.xliff: exchange.to_xliff(brief),
-        paths.json: export.to_json(brief, key).encode("utf-8"),
-    }
-    attachments = (
-        Attachment(paths.json.name, data[paths.json], "Source", "the brief's pairs, scores, flags and provenance"),
-        Attachment(paths.xliff.name, data[paths.xliff], "Data", "XLIFF 2.0: the pairs for CAT tools"),
-        Attachment(paths.tmx.name, data[paths.tmx], "Data", "TMX 1.4b: the pairs as translation memory"),
-    )
-    pdf_bytes = render.pdf(html_text, pdf_variant, attachments)
-    clock.lap("render pdf")
-    outputs = {
-        paths.html: html_text.encode("utf-8"),
-        paths.review: review_text.encode("utf-8"),
-        paths.pdf: pdf_bytes,
-        paths.tmx: data[paths.tmx],
-        paths.xliff: data[paths.xliff],
-        # Last: its content key marks the set as complete, so an interrupted write is redone next time.
-        paths.json: data[paths.json],
-    }
+    if chosen & {"tmx", "xlf", "json", "pdf"}:
+        content["tmx"] = exchange.to_tmx(exchange.units_of(brief))
+        content["xlf"] = exchange.to_xliff(brief)
+        content["json"] = export.to_json(brief, key).encode("utf-8")
+    if "pdf" in chosen:
+        attachments = (
+            Attachment(paths.json.name, content["json"], "Source", "the brief's pairs, scores, flags and provenance"),
+            Attachment(paths.xliff.name, content["xlf"], "Data", "XLIFF 2.0: the pairs for CAT tools"),
+            Attachment(paths.tmx.name, content["tmx"], "Data", "TMX 1.4b: the pairs as translation memory"),
+        )
+        content["pdf"] = render.brief_pdf(brief, html_text, pdf_variant, attachments)
+        clock.lap("render pdf")
+    # The JSON last: its content key marks the set as complete, so an interrupted write is redone next time.
+    outputs = {path: content[kind] for kind, path in paths.kinds().items() if kind in chosen}
     try:
         for output, data in outputs.items():
             write_atomically(output, data)
@@ -333,23 +328,24 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def translate_with_memory(
-    texts: list[str],
-    translator: Translator,
-    memory: TranslationMemory,
-    on_sentences: Callable[[int], None] | None = None,
-    on_translated: Callable[[int], None] | None = None,
-) -> tuple[list[Translation], list[bool]]:
+def translate_with_memory(texts: list[str], translator: Translator, memory: TranslationMemory,
+                          on_done: Callable[[int], None] | None = None) -> tuple[list[Translation], list[bool]]:
     """English for every sentence: from memory where it has it, else from the model (then
-    remembered); and for each, whether it came from memory."""
+    remembered, batch by batch); and for each, whether it came from memory. ``on_done`` hears
+    of the sentences found in memory at once, then of translated ones as they finish."""
     recalled = memory.recall(texts, translator.engine)
     missing = list(dict.fromkeys(text for text, known in zip(texts, recalled) if known is None))
-    if on_sentences:
-        on_sentences(len(missing))
+    if on_done:  # those in memory, and repeats of a sentence to translate, are done as far as progress goes
+        on_done(len(texts) - len(missing))
     fresh: dict[str, Translation] = {}
+
+    def remember(sources: Sequence[str], translations: list[Translation]) -> None:
+        """Each batch as it arrives, so that the memory is the checkpoint of a long run."""
+        memory.remember_machine(sources, translations, translator.engine)
+        fresh.update(zip(sources, translations))
+
     if missing:
-        fresh = dict(zip(missing, translator.translate(missing, on_translated)))
-        memory.remember_machine(missing, [fresh[text] for text in missing], translator.engine)
+        translator.translate(missing, on_done, remember)
     return [known or fresh[text] for text, known in zip(texts, recalled)], [known is not None for known in recalled]
 
 
@@ -361,12 +357,21 @@ class OutputPaths:
     tmx: Path
     xliff: Path
     json: Path
+    chosen: frozenset[str] = frozenset(OUTPUTS)
+    """Which outputs a build writes."""
 
     def all(self) -> tuple[Path, ...]:
         return (self.html, self.review, self.pdf, self.tmx, self.xliff, self.json)
 
+    def kinds(self) -> dict[str, Path]:
+        """Every output by its ``--outputs`` name, the JSON last."""
+        return dict(zip(OUTPUTS, self.all()))
 
-def output_paths(out_dir: Path, name: str) -> OutputPaths:
+    def written(self) -> tuple[Path, ...]:
+        return tuple(path for kind, path in self.kinds().items() if kind in self.chosen)
+
+
+def output_paths(out_dir: Path, name: str, chosen: frozenset[str] = frozenset(OUTPUTS)) -> OutputPaths:
     return OutputPaths(
         html=out_dir / f"{name}.html",
         review=out_dir / f"{name}.review.html",
@@ -374,6 +379,7 @@ def output_paths(out_dir: Path, name: str) -> OutputPaths:
         tmx=out_dir / f"{name}.tmx",
         xliff=out_dir / f"{name}.xlf",
         json=out_dir / f"{name}.json",
+        chosen=chosen,
     )
 
 
@@ -386,7 +392,8 @@ def content_key(brief: Brief, pdf_variant: str = DEFAULT_VARIANT) -> str:
 
 
 def _up_to_date(paths: OutputPaths, key: str) -> bool:
-    if not all(path.is_file() for path in paths.all()):
+    """The chosen outputs exist and the JSON, written last, carries this content's key."""
+    if "json" not in paths.chosen or not all(path.is_file() for path in paths.written()):
         return False
     try:
         return json.loads(paths.json.read_text("utf-8")).get("content_key") == key

@@ -9,11 +9,13 @@ import argparse
 import json
 import re
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline import memory as memory_store
 from pipeline.errors import InputError, PipelineError, UsageError
+from pipeline.model import OUTPUTS
 
 DEFAULT_INPUT_DIR = Path("input")
 
@@ -54,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--review-name", default="press-review", metavar="NAME",
                        help="with several inputs, the press review's PDF is OUT/NAME.pdf beside OUT/index.html "
                             "(default: press-review)")
+    brief.add_argument("--outputs", default=",".join(OUTPUTS), metavar="LIST",
+                       help=f"which outputs to write, comma-separated: {','.join(OUTPUTS)} (default: all); "
+                            "the press review needs html and pdf")
+    brief.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="translate on this Dask scheduler's workers (pip install -r requirements-cluster.txt; "
+                            "make cluster starts one here) instead of in this process")
     brief.set_defaults(handler=_brief)
 
     seg = verbs.add_parser("segment", help="split German text on stdin into sentences, one a line")
@@ -130,20 +138,35 @@ def _brief(args: argparse.Namespace) -> int:
         raise UsageError(f"several inputs would write output/{duplicates[0]}.*; rename one of them")
     if not re.fullmatch(r"[\w.-]+", args.review_name) or args.review_name in stems:
         raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_', and no input's name")
+    outputs = _outputs(args.outputs)
     build.ensure_writable(args.out)
-    translator = Translator(packages.find_package())
+    package = packages.find_package()
     listener = _BriefListener(len(inputs), args.timings)
-    with _open_memory(args) as memory:
-        try:
-            run = build.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
-                                     args.pdf_variant)
-        finally:
-            listener.close()
+    with ExitStack() as stack:
+        if args.scheduler:
+            from pipeline.cluster import ClusterTranslator
+
+            translator = stack.enter_context(ClusterTranslator(args.scheduler, package))
+        else:
+            translator = Translator(package)
+        memory = stack.enter_context(_open_memory(args))
+        stack.callback(listener.close)
+        run = build.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
+                                 args.pdf_variant, outputs)
     if run.review:
         print(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}", file=sys.stderr)
     if args.timings:
         print(f"threads: {run.threads}", file=sys.stderr)
     return 1 if run.failures else 0
+
+
+def _outputs(listed: str) -> frozenset[str]:
+    chosen = {name.strip() for name in listed.split(",") if name.strip()}
+    unknown = sorted(chosen - set(OUTPUTS))
+    if unknown or not chosen:
+        raise UsageError(f"--outputs {listed!r}: choose among {','.join(OUTPUTS)}"
+                         + (f" ({', '.join(unknown)} is not one)" if unknown else ""))
+    return frozenset(chosen)
 
 
 def _inputs(named: list[Path]) -> list[Path]:
@@ -164,17 +187,17 @@ def _inputs(named: list[Path]) -> list[Path]:
 
 
 class _BriefListener:
-    """Prints what a run does: a line per document, errors, timings, and progress bars on a terminal."""
+    """Prints what a run does: a line per document, errors, timings, and a progress line on a terminal."""
 
     def __init__(self, documents: int, timings: bool) -> None:
         self._progress = _Progress(total_documents=documents)
         self._timings = timings
 
     def waiting(self, path: Path) -> None:
-        print(f"{path}: waiting for another build of it to finish", file=sys.stderr)
+        self._progress.say(f"{path}: waiting for another build of it to finish")
 
-    def translating(self, sentences: int) -> None:
-        self._progress.start_sentences(sentences)
+    def planned(self, sentences: int) -> None:
+        self._progress.plan(sentences)
 
     def translated(self, sentences: int) -> None:
         self._progress.advance(sentences)
@@ -183,57 +206,54 @@ class _BriefListener:
         self._progress.document_done()
         written = (" → " + ", ".join(str(p) for p in result.written)) if result.written else \
             "; outputs up to date, nothing written (--force writes them again)"
-        print(f"{result.path}: {result.memory_use.line()}{written}", file=sys.stderr)
+        self._progress.say(f"{result.path}: {result.memory_use.line()}{written}")
         if self._timings:
-            _print_timings(result.path, result.figures)
+            self._progress.say(_timings(result.path, result.figures))
 
     def failed(self, path: Path, message: str) -> None:
         self._progress.document_done()
-        print(f"error: {message}", file=sys.stderr)
+        self._progress.say(f"error: {message}")
 
     def close(self) -> None:
         self._progress.close()
 
 
-def _print_timings(path: Path, figures) -> None:
-    print(f"timings for {path}:", file=sys.stderr)
+def _timings(path: Path, figures) -> str:
+    lines = [f"timings for {path}:"]
     for figure in figures:
-        print(f"  {figure.stage:<12} {figure.seconds:8.2f} s   peak RSS {figure.peak_rss_mb:8.1f} MB", file=sys.stderr)
-    print(f"  {'total':<12} {sum(f.seconds for f in figures):8.2f} s", file=sys.stderr)
+        lines.append(f"  {figure.stage:<12} {figure.seconds:8.2f} s   peak RSS {figure.peak_rss_mb:8.1f} MB")
+    lines.append(f"  {'total':<12} {sum(f.seconds for f in figures):8.2f} s")
+    return "\n".join(lines)
 
 
 class _Progress:
-    """Documents and sentences on stderr; silent when stderr is not a terminal."""
+    """One line on stderr, on a terminal only: sentences done of all (from memory or translated),
+    sentences per second, the time left, and documents written."""
 
     def __init__(self, total_documents: int):
         from tqdm import tqdm
 
-        quiet = not sys.stderr.isatty()
-        self._tqdm = tqdm
-        self._documents = tqdm(total=total_documents, unit="doc", desc="documents", position=0, disable=quiet, file=sys.stderr)
-        self._sentences = None
-        self._quiet = quiet
+        self._documents, self._done = total_documents, 0
+        self._bar = tqdm(total=0, unit="sent", desc="sentences", disable=not sys.stderr.isatty(), file=sys.stderr,
+                         dynamic_ncols=True, smoothing=0.05)
+        self._bar.set_postfix_str(f"0/{total_documents} documents", refresh=False)
 
-    def start_sentences(self, sentences: int) -> None:
-        self.clear()
-        self._sentences = self._tqdm(total=sentences, unit="sent", desc="sentences", position=1, leave=False,
-                                     disable=self._quiet, file=sys.stderr)
+    def plan(self, sentences: int) -> None:
+        self._bar.reset(total=sentences)
 
     def advance(self, done: int) -> None:
-        if self._sentences is not None:
-            self._sentences.update(done)
+        self._bar.update(done)
 
     def document_done(self) -> None:
-        self._documents.update(1)
+        self._done += 1
+        self._bar.set_postfix_str(f"{self._done}/{self._documents} documents")
 
-    def clear(self) -> None:
-        if self._sentences is not None:
-            self._sentences.close()
-            self._sentences = None
+    def say(self, line: str) -> None:
+        """A line above the progress line."""
+        self._bar.write(line, file=sys.stderr)
 
     def close(self) -> None:
-        self.clear()
-        self._documents.close()
+        self._bar.close()
 
 
 def _segment(args: argparse.Namespace) -> int:

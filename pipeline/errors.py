@@ -28,3 +28,7 @@ class ModelMissingError(PipelineError):
     """No German→English model package is installed."""
 
     exit_status = 2
+
+
+class ClusterError(PipelineError):
+    """The cluster cannot be used: its scheduler is unreachable or lost, or a worker's model differs."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+OUTPUTS = ("html", "review", "pdf", "tmx", "xlf", "json")
+"""What a build writes of each document (``brief --outputs`` chooses among them), the JSON last."""
+
 
 @dataclass(frozen=True)
 class Paragraph:

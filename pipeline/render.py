@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.model import Brief, Flag, Pair
+from pipeline import pdf as pdf_output
+from pipeline.model import AlignedParagraph, Brief, Flag, Pair
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -122,10 +124,13 @@ def glosses(brief: Brief) -> dict[str, str]:
     return found
 
 
-def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: str = "") -> dict:
-    """What the templates show of one brief; ``anchor`` prefixes its element ids (in the press review)."""
+def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: str = "",
+             part: "Part | None" = None) -> dict:
+    """What the templates show of one brief; ``anchor`` prefixes its element ids (in the press review);
+    ``part`` limits it to one part of a long brief's PDF."""
     document = brief.document
     kinds = {paragraph.number: paragraph.kind for paragraph in document.paragraphs}
+    paragraphs = part.paragraphs if part else brief.paragraphs
     return dict(
         brief=brief,
         document=document,
@@ -133,10 +138,13 @@ def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: s
         qa=brief.qa,
         paragraphs=[(paragraph.number, kinds.get(paragraph.number, "text"),
                      [_view(pair, word_glosses) for pair in paragraph.pairs])
-                    for paragraph in brief.paragraphs],
+                    for paragraph in paragraphs],
         pair_count=len(brief.pairs),
         input_name=document.path.name if document.path else document.name,
         anchor=anchor,
+        opening=part.opening if part else True,
+        closing=part.closing if part else True,
+        in_parts=part is not None,
     )
 
 
@@ -178,15 +186,91 @@ def _csp_hash(text: str) -> str:
 def pdf(html_text: str, variant: str = "a-3", attachments: tuple = ()) -> bytes:
     """Typeset HTML as an A4 PDF with embedded font subsets: PDF/A-3 with a structure tree by
     default (``pipeline.pdf.VARIANTS``), the attachments embedded as associated files."""
+    return _typeset(html_text, variant, attachments).data
+
+
+def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> "pdf_output.Part":
     from weasyprint import HTML
 
-    from pipeline import pdf as pdf_output
-
     standard = pdf_output.variant_option(variant)
-    data = HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/", url_fetcher=TemplatesOnlyFetcher()).write_pdf(
-        pdf_variant=standard, pdf_tags=standard is not None,
-        attachments=pdf_output.weasyprint_attachments(attachments) or None)
-    return pdf_output.finish(data) if standard else data
+    document = HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/",
+                    url_fetcher=TemplatesOnlyFetcher()).render(pdf_variant=standard, pdf_tags=standard is not None)
+    data = document.write_pdf(pdf_variant=standard, pdf_tags=standard is not None,
+                              attachments=pdf_output.weasyprint_attachments(attachments) or None)
+    bookmarks = tuple(
+        pdf_output.Bookmark(level, label, number, x * 0.75, (page.height - y) * 0.75)  # CSS px → PDF points
+        for number, page in enumerate(document.pages) for level, label, (x, y), _state in page.bookmarks)
+    return pdf_output.Part(pdf_output.finish(data) if standard else data, len(document.pages), bookmarks)
+
+
+PART_PAIRS = int(os.environ.get("PIPELINE_PDF_PART_PAIRS", "400"))
+"""A brief longer than this many pairs is typeset in parts of about this size, in parallel, and
+joined: WeasyPrint holds every page of a document in memory until it is written."""
+
+
+NUMBERED_PAGES = 100
+"""Page footers are typeset this many pages at a time (their memory grows with the pages, too)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a long brief's PDF: whole paragraphs (a very long one is cut between pairs)."""
+
+    paragraphs: tuple[AlignedParagraph, ...]
+    opening: bool
+    """The first part: it carries the masthead and the column heads."""
+    closing: bool
+    """The last part: it carries the provenance."""
+
+
+def parts(brief: Brief, size: int = PART_PAIRS) -> list[Part]:
+    """The brief cut into parts of about ``size`` pairs, preferably before a heading (a new
+    chapter) once a part is three quarters full."""
+    headings = {paragraph.number for paragraph in brief.document.paragraphs if paragraph.kind == "heading"}
+    pieces = [AlignedParagraph(paragraph.number, paragraph.pairs[start:start + size])
+              for paragraph in brief.paragraphs for start in range(0, max(len(paragraph.pairs), 1), size)]
+    groups: list[list[AlignedParagraph]] = [[]]
+    filled = 0
+    for piece in pieces:
+        if groups[-1] and (filled + len(piece.pairs) > size or (piece.number in headings and filled >= size * 3 // 4)):
+            groups.append([])
+            filled = 0
+        groups[-1].append(piece)
+        filled += len(piece.pairs)
+    return [Part(tuple(group), opening=index == 0, closing=index == len(groups) - 1)
+            for index, group in enumerate(groups)]
+
+
+def brief_pdf(brief: Brief, html_text: str, variant: str = "a-3", attachments: tuple = ()) -> bytes:
+    """The brief's PDF: typeset at once (``html_text``) when it is short; else in parts, as many
+    at a time as there are CPUs, each in its own process, then joined into one document with
+    continuous page numbers, one outline and one structure tree (``pipeline.pdf.join``)."""
+    pieces = parts(brief)
+    if len(pieces) == 1:
+        return pdf(html_text, variant, attachments)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    template = _environment().get_template("brief.html")
+    workers = min(len(pieces), len(os.sched_getaffinity(0)))
+    # spawn: a forked child would inherit the parent's threads (CTranslate2's) half-way.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        typeset = [pool.submit(_typeset, template.render(article=_context(brief, part=piece)), variant,
+                               attachments if piece.opening else ())
+                   for piece in pieces]
+        typeset = [future.result() for future in typeset]
+        total = sum(part.pages for part in typeset)
+        step = min(NUMBERED_PAGES, -(-total // workers))
+        numbers = [pool.submit(_page_numbers, brief.document.title, first, min(step, total + 1 - first), total)
+                   for first in range(1, total + 1, step)]
+        return pdf_output.join(typeset, [future.result() for future in numbers])
+
+
+def _page_numbers(title: str, first: int, count: int, total: int) -> bytes:
+    """``count`` empty pages numbered from ``first`` of ``total``: only brief.css's page footer."""
+    html_text = _environment().get_template("page-numbers.html").render(title=title, first=first, count=count,
+                                                                      total=total)
+    return _typeset(html_text, "none").data
 
 
 @lru_cache(maxsize=1)

@@ -127,8 +127,14 @@ class Translator:
     def tokenize(self, text: str) -> list[str]:
         return self._argos.tokenizer.encode(text)
 
-    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Translation]:
-        """Translate sentences; ``progress`` is called with the number finished after each batch.
+    group_sentences = 256
+    """A build translates documents together in groups of about this many sentences: enough for
+    full batches across short documents, small enough that the first renders start early."""
+
+    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+                  remember: Callable[[Sequence[str], list[Translation]], None] | None = None) -> list[Translation]:
+        """Translate sentences; ``progress`` is called with the number finished after each batch,
+        ``remember`` with the sentences and their English once all are done.
 
         A sentence longer than ``MAX_INPUT_TOKENS`` is cut into parts (see ``_parts``),
         translated part by part and joined, never truncated. Batches are queued a few
@@ -155,7 +161,10 @@ class Translator:
         parts_of: list[list] = [[] for _ in texts]
         for owner, result in zip(owners, decoded):
             parts_of[owner].append(result)
-        return [_joined(parts) for parts in parts_of]
+        translations = [_joined(parts) for parts in parts_of]
+        if remember:
+            remember(texts, translations)
+        return translations
 
     def _run(self, model, units: list[list[str]], parallel: int,
              finished: Callable[[list[int]], None] | None) -> list[tuple[str, float, int]]:

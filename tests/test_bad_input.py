@@ -194,6 +194,7 @@ def test_an_output_directory_that_cannot_be_written(open_folder, fixture_package
     assert_one_line_error(result, 1, "cannot be written", str(locked))
 
 
+@pytest.mark.slow
 def test_twenty_thousand_one_word_paragraphs(tmp_path, fixture_package):
     words = [f"Wort{n}" for n in range(20_000)]
     source = tmp_path / "woerter.txt"

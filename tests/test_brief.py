@@ -1,11 +1,18 @@
 """End to end, as a user runs it: `python -m pipeline brief` on the first article."""
 
+import fcntl
 import json
+import os
+import pty
 import shutil
+import struct
+import subprocess
+import sys
+import termios
 
 import pytest
 
-from conftest import ARTICLE, run_cli
+from conftest import ARTICLE, ROOT, run_cli
 from pdf_text import columns, squeeze
 
 
@@ -140,3 +147,31 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
     with pytest.raises(OSError):
         write_atomically(target, b"new")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["brief.pdf"]
+
+
+def test_progress_on_a_terminal_is_one_line_with_rate_and_time_left(tmp_path, fixture_package):
+    """On a terminal, stderr shows one progress line: sentences done of all, documents written,
+    sentences per second and the time left; the lines about each document go above it."""
+    second = tmp_path / "zweiter.txt"
+    second.write_text(ARTICLE.read_text("utf-8"), "utf-8")
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))  # a terminal's size
+    env = dict(os.environ, PYTHONPATH=str(ROOT), ARGOS_PACKAGES_DIR=str(fixture_package.path.parent))
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "brief", str(ARTICLE), str(second), "--out",
+                                str(tmp_path / "out"), "--outputs", "json", "--memory", str(tmp_path / "memory.sqlite")],
+                               stderr=terminal, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the process closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=300) == 0, shown.decode(errors="replace")
+    last = shown.decode(errors="replace").replace("\r", "\n").strip().splitlines()[-1]
+    assert "sentences: 100%" in last and "22/22" in last and "2/2 documents" in last and "sent/s" in last, last
+    assert "<00:" in shown.decode(errors="replace"), "the time left"
+    assert shown.decode(errors="replace").count("segments: ") == 2

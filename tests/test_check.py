@@ -1,7 +1,6 @@
 """QA checks on real sentence pairs: what must be flagged, and correct human pairs that must not be."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,6 @@ import pytest
 from conftest import SHARED_DATA, report, run_cli
 from injection import evaluate
 from pipeline.checks import check_pair, lexicon
-from pipeline.checks.numbers import english_numbers
 
 HUMAN = [line.rstrip("\n").split("\t") for line in
          (Path(__file__).parent / "fixtures" / "human_pairs.tsv").read_text("utf-8").splitlines()

@@ -4,12 +4,14 @@ No PDF/A or PDF/UA validator can be installed here, so the structure is read wit
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pikepdf
 import pytest
 
 from conftest import ARTICLE, run_cli
+from pdf_text import columns
 from pipeline.pdf import _elements, _kids
 
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
@@ -102,3 +104,67 @@ def test_extract_writes_the_data_back_out(variants, tmp_path):
     result = run_cli("extract", str(broken))
     stderr = result.stderr.decode()
     assert result.returncode == 1 and stderr.count("\n") == 1 and str(broken) in stderr, stderr
+
+
+@pytest.fixture(scope="module")
+def in_parts(tmp_path_factory, fixture_package):
+    """The article's brief typeset in parts of four pairs (three parts, joined), as a long brief is."""
+    out = tmp_path_factory.mktemp("parts")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIPELINE_PDF_PART_PAIRS", "4")
+        result = run_cli("brief", str(ARTICLE), "--out", str(out), packages_dir=fixture_package.path.parent)
+    assert result.returncode == 0, result.stderr.decode()
+    return out
+
+
+def marked_content_ids(page) -> int:
+    return sum(1 for operands, operator in pikepdf.parse_content_stream(page, "BDC")
+               if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1])
+
+
+def outline_titles(pdf) -> list[tuple[int, str]]:
+    with pdf.open_outline() as outline:
+        found, stack = [], [(1, item) for item in reversed(outline.root)]
+        while stack:
+            level, item = stack.pop()
+            found.append((level, item.title))
+            stack.extend((level + 1, child) for child in reversed(item.children))
+        return found
+
+
+def test_a_brief_typeset_in_parts_is_one_document(in_parts, variants):
+    """Joined parts: continuous page numbers, the same text and outline as the brief typeset at
+    once, one structure tree whose parent tree matches every page's marked content, and the
+    same archival claims and attachments."""
+    name = ARTICLE.stem
+    whole = variants["a-3"] / f"{name}.pdf"
+    joined = in_parts / f"{name}.pdf"
+    built = json.loads((in_parts / f"{name}.json").read_text("utf-8"))["provenance"]["created"]
+    built_before = json.loads((variants["a-3"] / f"{name}.json").read_text("utf-8"))["provenance"]["created"]
+    assert [column.replace(built, built_before) for column in columns(joined)] == list(columns(whole))
+    with pikepdf.open(joined) as pdf, pikepdf.open(whole) as reference:
+        assert pdf.check_pdf_syntax() == []
+        assert len(pdf.pages) > len(reference.pages), "three parts start three pages"
+        metadata = pdf.open_metadata()
+        assert (metadata[f"{PDFAID}part"], metadata[f"{PDFAID}conformance"]) == ("3", "A")
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
+        assert_cells_carry_their_language(pdf, pairs=11)
+        assert_attachments_equal_the_outputs(pdf, in_parts, name)
+        assert outline_titles(pdf) == outline_titles(reference)
+        parent_tree = dict(zip(list(pdf.Root.StructTreeRoot.ParentTree.Nums)[::2],
+                               list(pdf.Root.StructTreeRoot.ParentTree.Nums)[1::2]))
+        for number, page in enumerate(pdf.pages):
+            assert page.obj.StructParents == number
+            elements = parent_tree[number]
+            assert len(elements) == marked_content_ids(page) > 0
+            assert all(element.Pg.objgen == page.obj.objgen for element in elements)
+        document = pdf.Root.StructTreeRoot.K[0]
+        assert all(kid.P.objgen == document.objgen for kid in _kids(document))
+        pair_ids = [pair["id"] for pair in json.loads((in_parts / f"{name}.json").read_text("utf-8"))["pairs"]]
+        destinations = [str(name) for name in list(pdf.Root.Names.Dests.Names)[::2]]
+        assert set(pair_ids) <= set(destinations) and destinations == sorted(destinations)
+    pages = len(pikepdf.open(joined).pages)
+    for number in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(joined), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert text.count(f"Page {number} of {pages}") == 1, (number, text[-200:])

@@ -4,7 +4,6 @@ reaches the brief, no boilerplate does, and bad files are one line naming them."
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
