@@ -263,7 +263,8 @@ def brief_pdf(brief: Brief, html_text: str, variant: str = "a-3", attachments: t
         step = min(NUMBERED_PAGES, -(-total // workers))
         numbers = [pool.submit(_page_numbers, brief.document.title, first, min(step, total + 1 - first), total)
                    for first in range(1, total + 1, step)]
-        return pdf_output.join(typeset, [future.result() for future in numbers])
+        # Joining holds the whole document's objects: in a worker, so that this process stays as it was.
+        return pool.submit(pdf_output.join, typeset, [future.result() for future in numbers]).result()
 
 
 def _page_numbers(title: str, first: int, count: int, total: int) -> bytes:
