@@ -42,7 +42,7 @@ class Bookmark:
 
 
 @dataclass(frozen=True)
-class Part:
+class TypesetPart:
     """A typeset PDF (a whole brief or one part of a long one) with what joining it needs."""
 
     data: bytes
@@ -116,7 +116,7 @@ def _elements(root, kind: str):
         stack.extend(reversed(_kids(element)))
 
 
-def join(parts: list[Part], page_numbers: list[bytes]) -> bytes:
+def join(parts: list[TypesetPart], page_numbers: list[bytes]) -> bytes:
     """One PDF of parts typeset apart: the first part's catalog (metadata, output intent,
     attachments, language) with every part's pages; one structure tree, whose Document element
     holds every part's elements in order and whose parent tree is renumbered to match; one
@@ -183,12 +183,11 @@ class _Structure:
     def __init__(self, joined) -> None:
         self._joined = joined
         self._document = joined.Root.StructTreeRoot.K[0]
-        self._pages = len(joined.pages)
         self._page_entries = []
         self._annotation_entries = {}
         self._part_of_page = []
         self._parts = 0
-        self._take(joined.Root.StructTreeRoot, self._pages, lambda value: value)
+        self._take(joined.Root.StructTreeRoot, len(joined.pages), lambda value: value)
 
     def add(self, document, pages: int) -> None:
         """A part whose pages were just appended to the joined document."""

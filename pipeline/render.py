@@ -125,7 +125,7 @@ def glosses(brief: Brief) -> dict[str, str]:
 
 
 def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: str = "",
-             part: "Part | None" = None) -> dict:
+             part: "BriefPart | None" = None) -> dict:
     """What the templates show of one brief; ``anchor`` prefixes its element ids (in the press review);
     ``part`` limits it to one part of a long brief's PDF."""
     document = brief.document
@@ -189,7 +189,7 @@ def pdf(html_text: str, variant: str = "a-3", attachments: tuple = ()) -> bytes:
     return _typeset(html_text, variant, attachments).data
 
 
-def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> "pdf_output.Part":
+def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> pdf_output.TypesetPart:
     from weasyprint import HTML
 
     standard = pdf_output.variant_option(variant)
@@ -200,7 +200,7 @@ def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> "pdf_outp
     bookmarks = tuple(
         pdf_output.Bookmark(level, label, number, x * 0.75, (page.height - y) * 0.75)  # CSS px → PDF points
         for number, page in enumerate(document.pages) for level, label, (x, y), _state in page.bookmarks)
-    return pdf_output.Part(pdf_output.finish(data) if standard else data, len(document.pages), bookmarks)
+    return pdf_output.TypesetPart(pdf_output.finish(data) if standard else data, len(document.pages), bookmarks)
 
 
 PART_PAIRS = int(os.environ.get("PIPELINE_PDF_PART_PAIRS", "400"))
@@ -213,7 +213,7 @@ NUMBERED_PAGES = 100
 
 
 @dataclass(frozen=True)
-class Part:
+class BriefPart:
     """One part of a long brief's PDF: whole paragraphs (a very long one is cut between pairs)."""
 
     paragraphs: tuple[AlignedParagraph, ...]
@@ -223,7 +223,7 @@ class Part:
     """The last part: it carries the provenance."""
 
 
-def parts(brief: Brief, size: int = PART_PAIRS) -> list[Part]:
+def parts(brief: Brief, size: int = PART_PAIRS) -> list[BriefPart]:
     """The brief cut into parts of about ``size`` pairs, preferably before a heading (a new
     chapter) once a part is three quarters full."""
     headings = {paragraph.number for paragraph in brief.document.paragraphs if paragraph.kind == "heading"}
@@ -237,7 +237,7 @@ def parts(brief: Brief, size: int = PART_PAIRS) -> list[Part]:
             filled = 0
         groups[-1].append(piece)
         filled += len(piece.pairs)
-    return [Part(tuple(group), opening=index == 0, closing=index == len(groups) - 1)
+    return [BriefPart(tuple(group), opening=index == 0, closing=index == len(groups) - 1)
             for index, group in enumerate(groups)]
 
 
@@ -255,10 +255,10 @@ def brief_pdf(brief: Brief, html_text: str, variant: str = "a-3", attachments: t
     workers = min(len(pieces), len(os.sched_getaffinity(0)))
     # spawn: a forked child would inherit the parent's threads (CTranslate2's) half-way.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        typeset = [pool.submit(_typeset, template.render(article=_context(brief, part=piece)), variant,
-                               attachments if piece.opening else ())
-                   for piece in pieces]
-        typeset = [future.result() for future in typeset]
+        submitted = [pool.submit(_typeset, template.render(article=_context(brief, part=piece)), variant,
+                                 attachments if piece.opening else ())
+                     for piece in pieces]
+        typeset = [future.result() for future in submitted]
         total = sum(part.pages for part in typeset)
         step = min(NUMBERED_PAGES, -(-total // workers))
         numbers = [pool.submit(_page_numbers, brief.document.title, first, min(step, total + 1 - first), total)
