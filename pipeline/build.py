@@ -151,16 +151,16 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
             except PipelineError as error:
                 listener.failed(path, str(error))
                 failures += 1
-        listener.planned(sum(len(item.segments) for item in prepared))
+        listener.planned(sum(not s.verbatim for item in prepared for s in item.segments))
         pending = []
         for group in _groups(prepared, translator.group_sentences):
             started = time.perf_counter()
-            texts = [s.text for item in group for s in item.segments]
+            texts = [s.text for item in group for s in item.segments if not s.verbatim]
             translations, recalled = translate_with_memory(texts, translator, memory, listener.translated)
             translate_figure = StageFigure("translate", time.perf_counter() - started, _peak_rss_mb())
             start = 0
             for item in group:
-                end = start + len(item.segments)
+                end = start + sum(not s.verbatim for s in item.segments)
                 pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
                                        translator, out_dir, force, renderer, pdf_variant, outputs))
                 start = end
@@ -213,9 +213,10 @@ def _groups(prepared: list[_Prepared], size: int) -> Iterator[list[_Prepared]]:
 def _finish(item: _Prepared, translations: list[Translation], recalled: list[bool], translate_figure: StageFigure,
             translator: Translator, out_dir: Path, force: bool, renderer: "_Renderer",
             pdf_variant: str, outputs: frozenset[str]) -> tuple[_Prepared, Future]:
-    """Align, check and sign one document, then hand it to the renderer unless it is up to date."""
+    """Align, check and sign one document, then hand it to the renderer unless it is up to date.
+    ``translations`` are those of the segments that are not code, in order."""
     clock = StageClock()
-    paragraphs = checks.check(align.align(item.segments, translations))
+    paragraphs = checks.check(align.align(item.segments, with_verbatim(item.segments, translations)))
     brief = Brief(
         document=item.document,
         paragraphs=paragraphs,
@@ -236,6 +237,12 @@ def _finish(item: _Prepared, translations: list[Translation], recalled: list[boo
         done.set_result(BuildResult(item.path, brief, (), figures, use))
         return item, done
     return item, renderer.submit(item.path, brief, key, paths, figures, use, pdf_variant)
+
+
+def with_verbatim(segments: Sequence[Segment], translations: Sequence[Translation]) -> list[Translation]:
+    """A translation for every segment: code keeps its own text (origin ``verbatim``)."""
+    given = iter(translations)
+    return [Translation(s.text, None, origin="verbatim") if s.verbatim else next(given) for s in segments]
 
 
 class _Renderer:
@@ -319,7 +326,7 @@ def _press_review(results: list[BuildResult], out_dir: Path, name: str, force: b
     if not force and review.is_file() and index.is_file() and key_file.is_file() and key_file.read_text() == key:
         return ()
     write_atomically(index, index_text.encode("utf-8"))
-    write_atomically(review, render.pdf(review_html, pdf_variant))
+    write_atomically(review, render.press_review_pdf(briefs, review_html, pdf_variant))
     write_atomically(key_file, key.encode())
     return index, review
 

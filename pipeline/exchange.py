@@ -58,7 +58,8 @@ def _xml_text(text: str) -> str:
 
 
 def units_of(brief: Brief) -> list[ExchangeUnit]:
-    return [_unit_of(pair) for pair in brief.pairs]
+    """The brief's translation units (code, which is not translated, is none)."""
+    return [_unit_of(pair) for pair in brief.pairs if not pair.segment.verbatim]
 
 
 def units_of_memory(entries: Iterable[MemoryEntry]) -> list[ExchangeUnit]:
@@ -107,7 +108,7 @@ def to_xliff(brief: Brief) -> bytes:
     store.body.set("id", brief.document.name)
     for paragraph in brief.paragraphs:
         unit_element = None
-        for pair in paragraph.pairs:
+        for pair in (p for p in paragraph.pairs if not p.segment.verbatim):
             segment = store.UnitClass(_xml_text(pair.segment.text))
             segment.target = _xml_text(pair.target)
             segment.setid(f"p{paragraph.number}::{pair.segment.id}")

@@ -21,6 +21,8 @@ def to_json(brief: Brief, content_key: str) -> str:
             "source": document.source,
             "date": document.date,
             "author": document.author,
+            "title_from": document.title_from,
+            "date_from": document.date_from,
             "input": str(document.path) if document.path else None,
             "sha256": document.sha256,
             "encoding": document.encoding,

@@ -14,12 +14,13 @@ class Paragraph:
     number: int
     """1-based position in the document; segment ids start with ``p<number>``."""
     text: str
-    """The paragraph with soft line wraps joined and whitespace runs collapsed."""
+    """The paragraph with soft line wraps joined and whitespace runs collapsed; code keeps its lines."""
     line: int
     """Line of the input file where the paragraph starts (for error messages); for formats
     without lines (DOCX, EPUB, HTML), the paragraph's position among the document's blocks."""
     kind: str = "text"
-    """``text``, ``heading``, ``item`` (a list item) or ``byline``: each is a segment of its own."""
+    """``text``, ``heading``, ``item`` (a list item), ``byline`` or ``code`` (verbatim: a program, a command,
+    preformatted text; never translated or checked)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class Document:
     encoding_detected: bool
     """True when the file was not UTF-8 and ``encoding`` was detected, i.e. assumed."""
     paragraphs: tuple[Paragraph, ...]
+    title_from: str = "metadata"
+    """Where the title came from: ``metadata``, ``front matter``, ``first heading``, ``first line``, ``file name``…"""
+    date_from: str | None = None
+    """Where the date came from (``None`` without a date)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class Segment:
     start: int
     """Character offset of the sentence in its paragraph's text."""
     end: int
+    verbatim: bool = False
+    """Code (a ``code`` paragraph, whole): shown as it is, never translated or checked."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,8 @@ class Translation:
     score: float | None
     """Mean log-probability per output token (0 is certain; lower is less confident); ``None`` for human work."""
     origin: str = "mt"
-    """``mt`` for machine translation, ``human`` for a reviewer's or translator's English."""
+    """``mt`` for machine translation, ``human`` for a reviewer's or translator's English, ``verbatim``
+    for code, which is kept as it is."""
     approved: bool = False
     """A reviewer approved this English (human origin only)."""
     parts: int = 1
@@ -161,10 +169,14 @@ class QASummary:
     flagged: int
     per_check: tuple[CheckCount, ...]
     """Every check, in a fixed order, including those that flagged nothing."""
+    verbatim: int = 0
+    """Code segments, kept as they are and not checked (not counted in ``pairs``)."""
 
     def line(self) -> str:
         counts = ", ".join(f"{c.check} {c.pairs}" for c in self.per_check if c.pairs)
-        return f"{self.flagged} of {self.pairs} pairs flagged" + (f" ({counts})" if counts else "")
+        code = f"; {self.verbatim} code {'block' if self.verbatim == 1 else 'blocks'} kept as they are" \
+            if self.verbatim else ""
+        return f"{self.flagged} of {self.pairs} pairs flagged" + (f" ({counts})" if counts else "") + code
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,8 @@ def join(parts: list[TypesetPart], page_numbers: list[bytes]) -> bytes:
     if structure:
         structure.finish()
     if names:
+        if "/Names" not in joined.Root:  # a first part without destinations (a contents page)
+            joined.Root.Names = pikepdf.Dictionary()
         joined.Root.Names.Dests = pikepdf.Dictionary(
             Names=pikepdf.Array([item for name in sorted(names) for item in (pikepdf.String(name), names[name])]))
     offsets = [sum(part.pages for part in parts[:index]) for index in range(len(parts))]

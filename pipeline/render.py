@@ -11,6 +11,9 @@ import base64
 import hashlib
 import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,7 +142,7 @@ def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: s
         paragraphs=[(paragraph.number, kinds.get(paragraph.number, "text"),
                      [_view(pair, word_glosses) for pair in paragraph.pairs])
                     for paragraph in paragraphs],
-        pair_count=len(brief.pairs),
+        pair_count=brief.qa.pairs,
         input_name=document.path.name if document.path else document.name,
         anchor=anchor,
         opening=part.opening if part else True,
@@ -159,10 +162,16 @@ def index_html(briefs: list[Brief], review_pdf: str) -> str:
                                                           review_pdf=review_pdf)
 
 
-def press_review_html(briefs: list[Brief]) -> str:
-    """One document of every brief: a contents page, then each article as a section."""
-    articles = [_context(brief, anchor=f"{brief.document.name}-") for brief in briefs]
-    return _environment().get_template("press-review.html").render(articles=articles)
+def press_review_html(briefs: list[Brief], pages: dict[str, int] | None = None) -> str:
+    """One document of every brief: a contents page, then each article as a section. With
+    ``pages`` (article anchor → page number) only the contents page, with those page numbers:
+    the contents of a press review typeset in parts (``press_review_pdf``)."""
+    articles = [_context(brief, anchor=_anchor(brief)) for brief in briefs]
+    return _environment().get_template("press-review.html").render(articles=articles, pages=pages)
+
+
+def _anchor(brief: Brief) -> str:
+    return f"{brief.document.name}-"
 
 
 def review_html(brief: Brief) -> str:
@@ -248,23 +257,57 @@ def brief_pdf(brief: Brief, html_text: str, variant: str = "a-3", attachments: t
     pieces = parts(brief)
     if len(pieces) == 1:
         return pdf(html_text, variant, attachments)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     template = _environment().get_template("brief.html")
-    workers = min(len(pieces), len(os.sched_getaffinity(0)))
-    # spawn: a forked child would inherit the parent's threads (CTranslate2's) half-way.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with _part_pool(len(pieces)) as (pool, workers):
         submitted = [pool.submit(_typeset, template.render(article=_context(brief, part=piece)), variant,
                                  attachments if piece.opening else ())
                      for piece in pieces]
+        return _joined(pool, workers, brief.document.title, [future.result() for future in submitted])
+
+
+def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3") -> bytes:
+    """The press review's PDF: typeset at once (``html_text``) when its briefs are short together;
+    else as a long brief is, in parts joined into one document: every article's parts, and a
+    contents page whose page numbers come from the parts' page counts (typeset twice: once to
+    know its own length, once with the numbers)."""
+    pieces = [(brief, piece) for brief in briefs for piece in parts(brief)]
+    if sum(len(brief.pairs) for brief in briefs) <= PART_PAIRS:
+        return pdf(html_text, variant)
+    template = _environment().get_template("press-review-part.html")
+    with _part_pool(len(pieces) + 1) as (pool, workers):
+        draft = pool.submit(_typeset, press_review_html(briefs, {_anchor(b): 0 for b in briefs}), variant)
+        submitted = [pool.submit(_typeset, template.render(article=_context(brief, anchor=_anchor(brief), part=piece)),
+                                 variant) for brief, piece in pieces]
         typeset = [future.result() for future in submitted]
-        total = sum(part.pages for part in typeset)
-        step = min(NUMBERED_PAGES, -(-total // workers))
-        numbers = [pool.submit(_page_numbers, brief.document.title, first, min(step, total + 1 - first), total)
-                   for first in range(1, total + 1, step)]
-        # Joining holds the whole document's objects: in a worker, so that this process stays as it was.
-        return pool.submit(pdf_output.join, typeset, [future.result() for future in numbers]).result()
+        page, pages = draft.result().pages + 1, {}
+        for (brief, _), part in zip(pieces, typeset):
+            pages.setdefault(_anchor(brief), page)
+            page += part.pages
+        contents = _typeset(press_review_html(briefs, pages), variant)
+        if contents.pages != draft.result().pages:
+            raise RuntimeError("the press review's contents changed length once numbered")
+        return _joined(pool, workers, "Press review", [contents, *typeset])
+
+
+@contextmanager
+def _part_pool(parts_count: int) -> Iterator[tuple[ProcessPoolExecutor, int]]:
+    """Processes that typeset parts, as many as there are CPUs (or parts)."""
+    import multiprocessing
+
+    workers = min(parts_count, len(os.sched_getaffinity(0)))
+    # spawn: a forked child would inherit the parent's threads (CTranslate2's) half-way.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool, workers
+
+
+def _joined(pool: ProcessPoolExecutor, workers: int, title: str, typeset: list[pdf_output.TypesetPart]) -> bytes:
+    """Typeset parts as one document, numbered ``Page n of N`` throughout."""
+    total = sum(part.pages for part in typeset)
+    step = min(NUMBERED_PAGES, -(-total // workers))
+    numbers = [pool.submit(_page_numbers, title, first, min(step, total + 1 - first), total)
+               for first in range(1, total + 1, step)]
+    # Joining holds the whole document's objects: in a worker, so that this process stays as it was.
+    return pool.submit(pdf_output.join, typeset, [future.result() for future in numbers]).result()
 
 
 def _page_numbers(title: str, first: int, count: int, total: int) -> bytes:

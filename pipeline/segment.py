@@ -9,7 +9,14 @@ learn, applied to the boundaries Punkt proposes:
 * an ordinal after an article or preposition (``in der 4. Klasse``,
   ``am 21. April``) does not end a sentence;
 * a Roman numeral after a name (``Papst Paul VI. besuchte``) does not end a
-  sentence unless a typical sentence starter follows.
+  sentence unless a typical sentence starter follows;
+* section numbers (``8.1.1.``, ``Kapitel 8.``, ``Tabelle 8.1.``, ``Abb. 3.``) and numbered
+  bullets (``• 3.``) never end a sentence;
+* quoted speech that goes on after the closing quote (``gehen!“, sagte sie``) is one sentence;
+  an abbreviation right after an opening quote (``„Dr. Müller``) is an abbreviation still.
+
+Headings and list items are one segment unless they clearly hold several sentences; code is
+one segment, never split.
 """
 
 from __future__ import annotations
@@ -65,21 +72,32 @@ _VALID_ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})
 _FIRST_WORD = re.compile(r"^[„\"'(]*(?P<word>[\wäöüÄÖÜß]+)")
 
 
-_LIST_MARKER = re.compile(r"(?:^|:\s*)[(\[]?(?:\d{1,3}|[IVX]{1,4}|[a-z])[.)\]]$")
-_NO_WORD = re.compile(r"^(?:[^\w]+$|[:;,])")
+_LIST_MARKER = re.compile(r"(?:^|:\s*)(?:[•·‣◦*+–-]\s*)?[(\[]?(?:\d{1,3}|[IVX]{1,4}|[a-z])[.)\]]$")
+_SECTION_NUMBER = re.compile(r"(?:^|\s)[(\[]?\d{1,3}(?:\.\d{1,3})+\.?$")
+_LABEL_NUMBER = re.compile(r"(?:^|\s)(?:Kapitel|Kap\.|Abschnitt|Tabelle|Tab\.|Abbildung|Abb\.|Teil|Band|Bd\.|Anhang|"
+                           r"Anlage|Beispiel|Schritt|Buch|Akt|Szene|Fig\.|Nr\.|Paragraph|§)\s*[\dIVXLC]+(?:\.\d+)*\.$")
+_QUOTED_ABBREVIATION = re.compile(r"[„“\"'‚‘»«›‹(\[](?P<word>[\wäöüÄÖÜß]+(?:\.[\wäöüÄÖÜß]+)*)\.$")
+_NO_WORD = re.compile(r"^(?:[^\w]+$|[:;,]|\[\d{1,4}\][.,;:]?\s*$)")
+"""No sentence: punctuation only, a clause going on, or a footnote mark after a sentence end ("… hochladen. [83]")."""
+_CLOSING = " „\"'([“”«»‘’›‹,;:"
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _ELLIPSIS_BEFORE_CAPITAL = re.compile(r"(?:\.\.\.|…)\s+(?=[„\"'(]?[A-ZÄÖÜ])")
 
 
 def _is_false_boundary(left: str, right: str) -> bool:
     """Whether Punkt's boundary between ``left`` and ``right`` is not a sentence end."""
-    if _LIST_MARKER.search(left) or _NO_WORD.match(right):
+    if _LIST_MARKER.search(left) or _NO_WORD.match(right) or _LABEL_NUMBER.search(left):
         return True  # "2." before "Soziale Bewegungen …" is a list marker; "!!!" or ": 5 AZR" is no sentence
     letter = _FIRST_LETTER.search(right)
-    if letter and letter.group().islower() and not right[: letter.start()].strip(" „\"'(["):
-        return True  # German sentences start with a capital: "(mit Personal!) und gute Massagen"
+    if letter and letter.group().islower() and not right[: letter.start()].strip(_CLOSING):
+        return True  # German sentences start with a capital: "(mit Personal!) und gute Massagen", "!“, sagte"
     first = _FIRST_WORD.match(right)
     next_word = first["word"] if first else ""
+    quoted = _QUOTED_ABBREVIATION.search(left)
+    if quoted and quoted["word"].lower() in _punkt()._params.abbrev_types:
+        return True  # "„Dr. Müller": Punkt sees the quote as part of the word
+    if _SECTION_NUMBER.search(left) and next_word.lower() not in SENTENCE_STARTERS:
+        return True
     if next_word[:1].isdigit():
         return False
     ordinal = _ORDINAL_AT_END.search(left)
@@ -101,9 +119,25 @@ def _split_after_ellipses(text: str, start: int, end: int) -> list[tuple[int, in
     return spans
 
 
+# Web text (reviews, comments) often ends a sentence with an emoticon instead of punctuation. (A
+# capitalized pronoun after a lower-case word is no safe sign: novels address people as "Er" and
+# stress "Ich" inside sentences.)
+_UNPUNCTUATED_END = re.compile(r"(?:(?<=\s[:;][()DP])|(?<=\s[:;]-[()DP]))\s+(?=[A-ZÄÖÜ])")
+
+
+def _split_unpunctuated(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    for match in _UNPUNCTUATED_END.finditer(text, start, end):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, end))
+    return spans
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences in one paragraph."""
-    spans = [piece for start, end in _punkt().span_tokenize(text) for piece in _split_after_ellipses(text, start, end)]
+    spans = [piece for start, end in _punkt().span_tokenize(text) for part in _split_after_ellipses(text, start, end)
+             for piece in _split_unpunctuated(text, *part)]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and _is_false_boundary(text[merged[-1][0] : merged[-1][1]], text[start:end]):
@@ -118,12 +152,37 @@ MAX_SENTENCE_CHARS = 50_000
 (a pasted data dump, a missing line break), and would make a page-long cell in the brief."""
 
 
+ONE_SEGMENT_KINDS = ("heading", "item")
+"""Kinds that are one segment unless they clearly hold several sentences (``CLEAR_SENTENCE_WORDS``)."""
+CLEAR_SENTENCE_WORDS = 4
+_SENTENCE_FINAL = re.compile(r"[.!?…][\"'“”»«)\]]*$")
+
+
+def paragraph_spans(text: str, kind: str) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph of a given kind: code whole; a heading or list item whole
+    unless each part is a sentence of its own (ends with ., ! or ? and has several words)."""
+    if kind == "code":
+        return [(0, len(text))]
+    spans = sentence_spans(text)
+    if kind not in ONE_SEGMENT_KINDS or len(spans) == 1:
+        return spans
+    merged = [spans[0]]
+    for start, end in spans[1:]:
+        left = text[merged[-1][0]:merged[-1][1]]
+        if _SENTENCE_FINAL.search(left) and len(left.split()) >= CLEAR_SENTENCE_WORDS \
+                and len(text[start:end].split()) >= CLEAR_SENTENCE_WORDS:
+            merged.append((start, end))
+        else:
+            merged[-1] = (merged[-1][0], end)
+    return merged
+
+
 def segment(document: Document) -> tuple[Segment, ...]:
     """Split every paragraph of ``document`` into sentences with ids ``p<n>.s<m>``."""
     segments = []
     for paragraph in document.paragraphs:
-        for index, (start, end) in enumerate(sentence_spans(paragraph.text), start=1):
-            if end - start > MAX_SENTENCE_CHARS:
+        for index, (start, end) in enumerate(paragraph_spans(paragraph.text, paragraph.kind), start=1):
+            if end - start > MAX_SENTENCE_CHARS and paragraph.kind != "code":
                 label = document.path or document.name
                 raise InputError(
                     f"{label}:{paragraph.line}: a sentence of {end - start:,} characters without a sentence end "
@@ -135,6 +194,7 @@ def segment(document: Document) -> tuple[Segment, ...]:
                     text=paragraph.text[start:end],
                     start=start,
                     end=end,
+                    verbatim=paragraph.kind == "code",
                 )
             )
     return tuple(segments)

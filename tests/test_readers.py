@@ -154,14 +154,16 @@ def test_a_word_file_keeps_order_headings_items_and_table_cells(tmp_path):
     assert (document.title, document.author) == ("Bahn erhöht die Preise", "Anna Schmidt")
 
 
-def test_markdown_gives_headings_paragraphs_and_items_without_markup_or_code(tmp_path):
+def test_markdown_gives_headings_paragraphs_items_and_code_without_markup(tmp_path):
     source = tmp_path / "bahn.md"
     source.write_text(MARKDOWN, "utf-8")
     document = read_document(source)
     assert_all_sentences_in_order(document)
     assert ("heading", "Sparpreise bleiben stabil") in texts(document)
     assert ("item", "Streckenzeitkarten werden teurer") in texts(document)
-    assert not any("code_is_not_prose" in text or "*" in text or "](" in text for _, text in texts(document))
+    assert ("code", "code_is_not_prose()") in texts(document)  # kept verbatim, as code
+    assert not any("code_is_not_prose" in text or "*" in text or "](" in text
+                   for kind, text in texts(document) if kind != "code")
     assert (document.title, document.source, document.date) == ("Bahn erhöht die Preise", "Beispielzeitung", "2026-11-20")
     assert document.paragraphs[1].line == 8  # lines count from the top of the file, front matter included
 

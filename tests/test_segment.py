@@ -14,17 +14,24 @@ GOAL_F1 = 0.985
 
 
 def load_cases(path):
+    """``(kind, input, expected)``: the kind from a ``[heading]``, ``[item]`` or ``[wrapped]`` title, else text."""
     cases, lines = [], [l for l in path.read_text("utf-8").splitlines() if not l.startswith("# ")]
     for block in "\n".join(lines).split("\n\n"):
         rows = [row for row in block.strip().splitlines() if row]
         if rows and rows[0].startswith("## "):
-            cases.append(pytest.param(rows[1], rows[2:], id=rows[0][3:]))
+            title = rows[0][3:]
+            kind = title[1:title.index("]")] if title.startswith("[") else "text"
+            cases.append(pytest.param(kind, rows[1], rows[2:], id=title))
     return cases
 
 
-@pytest.mark.parametrize("text, expected", load_cases(CASES))
-def test_case(text, expected):
-    assert [text[start:end] for start, end in segment.sentence_spans(text)] == expected
+@pytest.mark.parametrize("kind, text, expected", load_cases(CASES))
+def test_case(kind, text, expected):
+    if kind == "wrapped":  # as a plain-text file hard-wrapped at these line ends
+        document = parse_document(text.replace(" ⏎ ", "\n").encode(), "wrapped")
+        assert [s.text for s in segment.segment(document)] == expected
+    else:
+        assert [text[start:end] for start, end in segment.paragraph_spans(text, kind)] == expected
 
 
 def test_segment_ids_follow_paragraphs():

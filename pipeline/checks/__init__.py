@@ -46,6 +46,8 @@ def check_pair(source: str, target: str, score: float | None = None,
 
 
 def _checked(pair: Pair, settings: CheckSettings) -> Pair:
+    if pair.segment.verbatim:
+        return pair  # code is not translated, so there is nothing to check
     context = PairContext(pair.segment.text, pair.target, settings, pair.score, pair.parts)
     flags = tuple(flag for module in CHECKS.values() for flag in module.run(context))
     return replace(pair, flags=flags, uncovered=tuple(dict.fromkeys(w.text for w in context.uncovered)))
@@ -58,7 +60,9 @@ def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DE
 
 
 def summarize(pairs: tuple[Pair, ...]) -> QASummary:
-    """How many pairs each check flagged."""
+    """How many pairs each check flagged; code is counted apart."""
+    verbatim = sum(pair.segment.verbatim for pair in pairs)
+    pairs = tuple(pair for pair in pairs if not pair.segment.verbatim)
     per_check = tuple(
         CheckCount(
             check=name,
@@ -68,4 +72,5 @@ def summarize(pairs: tuple[Pair, ...]) -> QASummary:
         )
         for name in CHECK_NAMES
     )
-    return QASummary(pairs=len(pairs), flagged=sum(bool(pair.flags) for pair in pairs), per_check=per_check)
+    return QASummary(pairs=len(pairs), flagged=sum(bool(pair.flags) for pair in pairs), per_check=per_check,
+                     verbatim=verbatim)

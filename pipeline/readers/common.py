@@ -22,6 +22,9 @@ WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
 HEADLINE_MAX_CHARACTERS = 120
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+_ISO_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?:$|[T ]\d)")
+_SLASH_DATE = re.compile(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b")
+_GERMAN_DATE = re.compile(r"^(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})\b")
 # Control characters other than tab and newline, and zero-width/format characters
 # that would silently split or glue words in the brief.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -29,7 +32,7 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufe
 
 @dataclass(frozen=True)
 class Block:
-    """A unit of text as a reader finds it: a paragraph, heading, list item or byline."""
+    """A unit of text as a reader finds it: a paragraph, heading, list item, byline or code."""
 
     text: str
     kind: str = "text"
@@ -43,11 +46,21 @@ class Metadata:
     source: str | None = None
     date: str | None = None
     author: str | None = None
+    title_from: str | None = None
+    """Where the title came from, for the provenance (e.g. ``front matter``); ``metadata`` when unset."""
+    date_from: str | None = None
 
 
 def clean(text: str) -> str:
     """Drop invisible characters and collapse whitespace runs to one space."""
     return _WHITESPACE_RUN.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def clean_code(text: str) -> str:
+    """Code keeps its lines and indentation: invisible characters go, tabs become spaces, trailing
+    spaces and blank lines around it are dropped."""
+    lines = [_INVISIBLE.sub("", line).expandtabs(8).rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
 
 
 def normalize_text(text: str) -> str:
@@ -61,18 +74,27 @@ def normalize_text(text: str) -> str:
 
 def document(data: bytes, name: str, path: Path | None, blocks: list[Block], metadata: Metadata,
              encoding: str = "utf-8", encoding_detected: bool = False, title_from_text: bool = False) -> Document:
-    """The ``Document`` of a reader's blocks; blocks that clean to nothing are dropped."""
+    """The ``Document`` of a reader's blocks; blocks that clean to nothing are dropped, so is a table
+    of contents, and author or date lines at the top become metadata (``front_lines``)."""
     label = str(path) if path else name
-    paragraphs = []
+    cleaned = []
     for block in blocks:
-        text = clean(unicodedata.normalize("NFC", block.text))
+        text = (clean_code if block.kind == "code" else clean)(unicodedata.normalize("NFC", block.text))
         if text:
-            paragraphs.append(Paragraph(number=len(paragraphs) + 1, text=text, line=block.line or len(paragraphs) + 1,
-                                        kind=block.kind))
+            cleaned.append(Block(text, block.kind, block.line))
+    cleaned = without_running_titles(without_contents(cleaned))
+    cleaned, metadata = front_lines(cleaned, metadata)
+    paragraphs = tuple(Paragraph(number=number, text=block.text, line=block.line or number, kind=block.kind)
+                       for number, block in enumerate(cleaned, start=1))
     if not paragraphs:
         raise InputError(f"{label}: contains no text; nothing to translate")
-    title = metadata.title or (headline(paragraphs[0].text) if title_from_text else None) \
-        or title_from_name(name, " ".join(p.text for p in paragraphs[:50]))
+    first = paragraphs[0]
+    if metadata.title:
+        title, title_from = metadata.title, metadata.title_from or "metadata"
+    elif title_from_text and first.kind != "code" and (first.kind == "heading" or headline(first.text)):
+        title, title_from = first.text, "first heading" if first.kind == "heading" else "first line"
+    else:
+        title, title_from = title_from_name(name, " ".join(p.text for p in paragraphs[:50])), "file name"
     return Document(
         name=name,
         title=clean(title),
@@ -83,8 +105,133 @@ def document(data: bytes, name: str, path: Path | None, blocks: list[Block], met
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         encoding_detected=encoding_detected,
-        paragraphs=tuple(paragraphs),
+        paragraphs=paragraphs,
+        title_from=title_from,
+        date_from=(metadata.date_from or "metadata") if metadata.date else None,
     )
+
+
+CONTENTS_LABELS = frozenset({"inhaltsverzeichnis", "inhalt", "inhaltsübersicht", "contents", "table of contents",
+                             "stichwortverzeichnis", "index", "register", "sachregister", "personenregister"})
+"""Labels of a table of contents or an index, which are navigation, not text."""
+CONTENTS_RUN = 3
+"""Without a label, this many lines in a row that repeat later headings are a table of contents."""
+_PAGE_NUMBER = re.compile(r"[\s.·…_]*\d*$")
+
+
+def without_contents(blocks: list[Block]) -> list[Block]:
+    """Drop a table of contents: a run of lines that repeat headings further on (before those
+    headings), after a label such as "Inhaltsverzeichnis" or at least ``CONTENTS_RUN`` long."""
+    def key(text: str) -> str:
+        return _PAGE_NUMBER.sub("", text).strip().lower()
+
+    later_headings: list[set[str]] = [set() for _ in range(len(blocks) + 1)]
+    for index in range(len(blocks) - 1, -1, -1):
+        later_headings[index] = later_headings[index + 1] | ({key(blocks[index].text)} if blocks[index].kind == "heading" else set())
+    kept, index = [], 0
+    while index < len(blocks):
+        labelled = key(blocks[index].text) in CONTENTS_LABELS and blocks[index].kind != "code"
+        start = index + 1 if labelled else index
+        end = start
+        while end < len(blocks) and blocks[end].kind != "code" and key(blocks[end].text) in later_headings[end + 1]:
+            end += 1
+        if end > start and (labelled or end - start >= CONTENTS_RUN):
+            index = end
+            continue
+        if labelled and (end == len(blocks) or blocks[end].kind == "heading"):
+            index += 1  # the label of an empty index or contents page
+            continue
+        kept.append(blocks[index])
+        index += 1
+    return kept
+
+
+def without_running_titles(blocks: list[Block]) -> list[Block]:
+    """Drop a line that only repeats the heading right after it (a converted page's navigation bar)."""
+    return [block for block, following in zip(blocks, [*blocks[1:], None])
+            if not (following is not None and following.kind == "heading" and block.kind != "heading"
+                    and block.text == following.text)]
+
+
+FRONT_LINES = 4
+"""How many blocks at the top may be an author or date line."""
+PARTICLES = frozenset({"von", "van", "de", "der", "den", "zu", "vom", "di", "da", "du", "la", "le", "ten", "ter"})
+_NAME_WORD = re.compile(r"^[A-ZÄÖÜ][a-zäöüßéèáàóòíìúùçñ'’-]+$|^[A-ZÄÖÜ]\.$")
+_BYLINE_PREFIX = re.compile(r"^(?:von|by|text:|autor:|autorin:)\s+", re.IGNORECASE)
+_MONTHS = {"januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
+           "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12}
+_LONG_DATE = re.compile(r"^(?:(?P<day>\d{1,2})\.\s*)?(?P<month>[A-Za-zäÄ]+)\s+(?P<year>\d{4})$")
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
+
+
+def _given_names() -> frozenset[str]:
+    lines = (Path(__file__).resolve().parent.parent / "data" / "given_names.txt").read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+GIVEN_NAMES = _given_names()
+
+
+def person(text: str) -> str | None:
+    """The name when a line is only a person's name (``Arthur Schnitzler``, ``Von Anna Schmidt``):
+    two to four words, the first a known given name or an initial, the others names or particles."""
+    words = _BYLINE_PREFIX.sub("", text.strip()).split()
+    if not 2 <= len(words) <= 4 or not (words[0] in GIVEN_NAMES or re.fullmatch(r"[A-Z]\.", words[0])):
+        return None
+    if not all(_NAME_WORD.match(word) or word in PARTICLES for word in words[1:]) or words[-1] in PARTICLES:
+        return None
+    return " ".join(words)
+
+
+def date_line(text: str) -> str | None:
+    """A line that is only a date, as ISO 8601: ``1879``, ``3. Oktober 2025``, ``2025-10-03``."""
+    text = text.strip()
+    if _YEAR.match(text):
+        return text
+    match = _LONG_DATE.match(text)
+    if match and match.group("month").lower() in _MONTHS:
+        month = _MONTHS[match.group("month").lower()]
+        day = f"-{int(match.group('day')):02d}" if match.group("day") else ""
+        return f"{match.group('year')}-{month:02d}{day}"
+    return iso_date(text) if re.fullmatch(r"[\d./T:+ -]+", text) else None
+
+
+def front_lines(blocks: list[Block], metadata: Metadata) -> tuple[list[Block], Metadata]:
+    """Author and date lines among the first blocks (before the text starts) become metadata."""
+    author, date, kept = metadata.author, metadata.date, []
+    date_from = metadata.date_from
+    for position, block in enumerate(blocks):
+        if position >= FRONT_LINES or block.kind == "code" or len(block.text) > HEADLINE_MAX_CHARACTERS:
+            kept.extend(blocks[position:])
+            break
+        name, when = person(block.text), date_line(block.text)
+        if name and block.kind == "heading":
+            following = blocks[position + 1] if position + 1 < len(blocks) else None
+            if following is None or not (following.kind == "heading" or headline(following.text)):
+                name = None  # a headline about a person ("Angela Merkel"), not a byline
+        if name and (not author or name == author):
+            author = name
+        elif when and (not date or when == date):
+            date, date_from = when, date_from if date else "date line"
+        else:
+            kept.append(block)
+    return kept, Metadata(metadata.title, metadata.source, date, author, metadata.title_from, date_from)
+
+
+def iso_date(value: str | None) -> str | None:
+    """A date as ISO 8601 (``2026-11-20``, or ``1879`` / ``1879-05`` where only that is known), from
+    ``2026-11-20T08:00+01:00``, ``2026/11/20``, ``20.11.2026`` or a year; ``None`` for anything else."""
+    value = (value or "").strip()
+    match = _ISO_DATE.match(value) or _SLASH_DATE.match(value)
+    if match:
+        year, month, day = match.group("year"), match.group("month"), match.group("day")
+    elif match := _GERMAN_DATE.match(value):
+        year, month, day = match.group("year"), match.group("month"), match.group("day")
+    else:
+        return None
+    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
+        return None
+    return "-".join(f"{int(part):02d}" for part in (year, month, day) if part)
 
 
 def headline(text: str) -> str | None:
@@ -175,4 +322,5 @@ def front_matter(lines: list[str], label: str) -> tuple[Metadata, int]:
                 f"{', '.join(FRONT_MATTER_KEYS)}"
             )
         fields[key] = clean(value.strip().strip('"').strip("'"))
-    return Metadata(**fields), closing + 1
+    return Metadata(**fields, title_from="front matter" if "title" in fields else None,
+                    date_from="front matter" if "date" in fields else None), closing + 1

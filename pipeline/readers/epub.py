@@ -1,6 +1,11 @@
 """EPUB books: the spine's XHTML chapters in reading order, read with the standard
-library's ``zipfile`` and lxml (EbookLib is AGPL). Headings, paragraphs and list items become
-blocks; title and author come from the package document's Dublin Core metadata."""
+library's ``zipfile`` and lxml (EbookLib is AGPL). Each chapter goes through the same walk as a
+web page (``markup``): headings, paragraphs, list items (a nested list is items of its own, never
+glued to its parent) and code. Not text: the navigation document (EPUB 3 ``properties="nav"``),
+the NCX, the guide's table of contents, any page that is mostly links (a contents page, an
+index), ``<nav>``, ``epub:type`` toc/landmarks/page-list/titlepage, ``role="doc-toc"``, hidden
+elements, scripts and styles, copyright lines. Title, author, publisher and date (ISO 8601)
+come from the package document's Dublin Core metadata."""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document
-from pipeline.readers.common import Block, Metadata, document
+from pipeline.readers.common import Block, Metadata, document, iso_date
+from pipeline.readers.markup import is_legal_notice, link_share, strip_furniture, walk
 
 _CONTAINER = "META-INF/container.xml"
 _NAMESPACES = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
                "dc": "http://purl.org/dc/elements/1.1/"}
-_BLOCKS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
-           "p": "text", "li": "item", "blockquote": "text", "dd": "text", "dt": "text", "td": "text", "th": "text"}
 MAX_CHAPTER_BYTES = 50 * 1024 * 1024
+CONTENTS_LINK_SHARE = 0.5
+"""A spine document whose text is more than this share of links is a contents page or an index."""
 
 
 def read(data: bytes, name: str, path: Path | None) -> Document:
@@ -30,25 +36,40 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
         container = etree.fromstring(book.read(_CONTAINER), _parser())
         package_path = container.find(".//c:rootfile", _NAMESPACES).get("full-path")
         package = etree.fromstring(book.read(package_path), _parser())
-        manifest = {item.get("id"): item.get("href") for item in package.iterfind(".//opf:manifest/opf:item", _NAMESPACES)}
-        spine = [manifest[ref.get("idref")] for ref in package.iterfind(".//opf:spine/opf:itemref", _NAMESPACES)
-                 if ref.get("linear") != "no"]
         blocks = []
-        for href in spine:
-            member = posixpath.normpath(posixpath.join(posixpath.dirname(package_path), href.split("#")[0]))
+        for member in _reading_order(package, package_path):
             if book.getinfo(member).file_size > MAX_CHAPTER_BYTES:
                 raise InputError(f"{label}: chapter {member} is larger than {MAX_CHAPTER_BYTES // 2**20} MB; not a book")
             chapter = html.document_fromstring(book.read(member))
-            for element in chapter.iter(*_BLOCKS):
-                if not any(ancestor.tag in _BLOCKS for ancestor in element.iterancestors()):
-                    blocks.append(Block(element.text_content(), _BLOCKS[element.tag]))
+            strip_furniture(chapter)
+            if link_share(chapter) > CONTENTS_LINK_SHARE:
+                continue
+            blocks.extend(Block(b.text, b.kind) for b in walk(chapter) if not is_legal_notice(b.text))
     except zipfile.BadZipFile:
         raise InputError(f"{label}: is not an EPUB (not a zip archive, or a damaged one)") from None
     except (KeyError, AttributeError, etree.XMLSyntaxError, etree.ParserError) as error:
         raise InputError(f"{label}: is a damaged EPUB ({error or 'a file named in it is missing'})") from None
     metadata = Metadata(title=_first(package, "dc:title"), author=_first(package, "dc:creator"),
-                        date=_first(package, "dc:date"), source=_first(package, "dc:publisher"))
+                        date=iso_date(_first(package, "dc:date")), source=_first(package, "dc:publisher"),
+                        title_from="package metadata", date_from="package metadata")
     return document(data, name, path, blocks, metadata)
+
+
+def _reading_order(package, package_path: str) -> list[str]:
+    """Zip members of the spine's linear items, less the navigation document and the guide's contents."""
+    items = {item.get("id"): item for item in package.iterfind(".//opf:manifest/opf:item", _NAMESPACES)}
+    contents = {reference.get("href", "").split("#")[0]
+                for reference in package.iterfind(".//opf:guide/opf:reference", _NAMESPACES)
+                if reference.get("type") == "toc"}
+    members = []
+    for reference in package.iterfind(".//opf:spine/opf:itemref", _NAMESPACES):
+        item = items[reference.get("idref")]
+        href = item.get("href").split("#")[0]
+        if reference.get("linear") == "no" or "nav" in (item.get("properties") or "").split() \
+                or href in contents or item.get("media-type") == "application/x-dtbncx+xml":
+            continue
+        members.append(posixpath.normpath(posixpath.join(posixpath.dirname(package_path), href)))
+    return members
 
 
 def _parser():

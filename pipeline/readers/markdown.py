@@ -1,47 +1,98 @@
-"""Markdown (markdown-it-py, CommonMark): headings, paragraphs, list items, quotes and table
-cells, each a block of its own; front matter between ``---`` lines as for plain text, else a
-heading at the top is the title. Code blocks and raw HTML are not prose and are left out."""
+"""Markdown (markdown-it-py, CommonMark with tables): rendered to HTML and read by the same walk
+as a web page (``markup``), so raw HTML in the file (a converted page's navigation bar, its table
+of contents) is furniture there as it is on the web. Headings, paragraphs, list items, quotes
+and table cells are blocks of their own; fenced and indented code is code (kept verbatim, never
+translated). Pandoc's extensions are understood: fenced divs (``::: {.related role="navigation"}``)
+become the divs they stand for, and attribute braces (``# Titel {#id}``, ``[8. ]{.section-number}``)
+are not text. Front matter between ``---`` lines as for plain text, else a heading at the top is
+the title, whatever its punctuation."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from pipeline.model import Document
 from pipeline.readers.common import Block, decode, document, front_matter, split_lines
+from pipeline.readers.markup import strip_furniture, walk
 
-_KINDS = {"heading_open": "heading", "list_item_open": "item"}
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCED_DIV = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attributes>[^}]*)\}|(?P<class>[\w-]+))?\s*:*\s*$")
+_ATTRIBUTE = re.compile(r"""([#.]?)([\w-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
+_SPAN = re.compile(r"\[([^\]\[]*)\]\{[^}]*\}")
+_ATTRIBUTE_BRACES = re.compile(r"(?<=[)\]`*_])\{[^}]*\}|\s+\{[#.][^}]*\}\s*$")
 
 
 def read(data: bytes, name: str, path: Path | None) -> Document:
+    from lxml import html as lxml_html
     from markdown_it import MarkdownIt
 
     label = str(path) if path else name
     text, encoding, detected = decode(data, label)
     lines = split_lines(text)
     metadata, body_start = front_matter(lines, label)
-    tokens = MarkdownIt("commonmark").enable("table").parse("\n".join(lines[body_start:]))
-    blocks = []
-    kinds = ["text"]
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = parser.parse(_pandoc_to_commonmark(lines[body_start:]))
     for token in tokens:
-        if token.type in _KINDS:
-            kinds.append(_KINDS[token.type])
-        elif token.type in ("heading_close", "list_item_close"):
-            kinds.pop()
-        elif token.type == "inline" and token.map is not None:
-            blocks.append(Block(_plain(token), kinds[-1], line=body_start + token.map[0] + 1))
-    # A heading at the top is the title when the front matter gives none.
-    return document(data, name, path, blocks, metadata, encoding, detected,
-                    title_from_text=bool(blocks) and blocks[0].kind == "heading")
+        if token.map is not None and token.nesting >= 0 and token.type != "inline":
+            token.attrSet("data-line", str(body_start + token.map[0] + 1))
+    page = lxml_html.document_fromstring(f"<html><body>{parser.renderer.render(tokens, parser.options, {})}</body></html>")
+    strip_furniture(page)
+    blocks = [Block(block.text, block.kind, _line(block.element)) for block in walk(page)]
+    return document(data, name, path, blocks, metadata, encoding, detected, title_from_text=True)
 
 
-def _plain(inline) -> str:
-    """The text of an inline token: emphasis and links unwrapped, line breaks as spaces, images by their alt text."""
-    parts = []
-    for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-    return "".join(parts)
+def _line(element) -> int:
+    """The file line a block starts on, from the ``data-line`` its token carried."""
+    for candidate in (element, *element.iterancestors()):
+        if candidate.get("data-line"):
+            return int(candidate.get("data-line"))
+    return 0
+
+
+def _pandoc_to_commonmark(lines: list[str]) -> str:
+    """Pandoc's fenced divs as HTML divs, and attribute braces dropped, outside code fences."""
+    parts: list[str] = []
+    prose: list[str] = []
+    in_code = None
+
+    def flush() -> None:
+        if prose:  # braces may span lines, as pandoc wraps them: apply to the whole run of prose
+            parts.append(_ATTRIBUTE_BRACES.sub("", _SPAN.sub(r"\1", "\n".join(prose))))
+            prose.clear()
+
+    for line in lines:
+        fence = _FENCE.match(line)
+        if in_code:
+            parts.append(line)
+            if fence and fence.group(1) == in_code:
+                in_code = None
+            continue
+        if fence:
+            flush()
+            in_code = fence.group(1)
+            parts.append(line)
+            continue
+        div = _FENCED_DIV.match(line)
+        if div and (div.group("attributes") is not None or div.group("class")):
+            prose.append(f"<div {_html_attributes(div.group('attributes') or '.' + div.group('class'))}>")
+        elif div:
+            prose.append("</div>")  # one line for one line: the blocks keep their line numbers
+        else:
+            prose.append(line)
+    flush()
+    return "\n".join(parts)
+
+
+def _html_attributes(attributes: str) -> str:
+    """``.related role="navigation" #top`` → ``class="related" role="navigation" id="top"``."""
+    classes, rest = [], []
+    for prefix, key, value in _ATTRIBUTE.findall(attributes):
+        if prefix == ".":
+            classes.append(key)
+        elif prefix == "#":
+            rest.append(f'id="{html.escape(key)}"')
+        else:
+            rest.append(f'{key}="{html.escape((value or "").strip(chr(34) + chr(39)))}"')
+    return " ".join(([f'class="{html.escape(" ".join(classes))}"'] if classes else []) + rest)
