@@ -79,6 +79,7 @@ _LABEL_NUMBER = re.compile(r"(?:^|\s)(?:Kapitel|Kap\.|Abschnitt|Tabelle|Tab\.|Ab
 _QUOTED_ABBREVIATION = re.compile(r"[„“\"'‚‘»«›‹(\[](?P<word>[\wäöüÄÖÜß]+(?:\.[\wäöüÄÖÜß]+)*)\.$")
 _NO_WORD = re.compile(r"^(?:[^\w]+$|[:;,]|\[\d{1,4}\][.,;:]?\s*$)")
 """No sentence: punctuation only, a clause going on, or a footnote mark after a sentence end ("… hochladen. [83]")."""
+_LEADING_FOOTNOTE = re.compile(r"\[\d{1,4}\]\s+(?=\S)")
 _CLOSING = " „\"'([“”«»‘’›‹,;:"
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _ELLIPSIS_BEFORE_CAPITAL = re.compile(r"(?:\.\.\.|…)\s+(?=[„\"'(]?[A-ZÄÖÜ])")
@@ -142,8 +143,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for start, end in spans:
         if merged and _is_false_boundary(text[merged[-1][0] : merged[-1][1]], text[start:end]):
             merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
+            continue
+        mark = _LEADING_FOOTNOTE.match(text, start, end) if merged else None
+        if mark:  # "erledigen. [83] Es ist": the mark closes the sentence before it
+            merged[-1] = (merged[-1][0], start + len(mark.group().rstrip()))
+            start = mark.end()
+        merged.append((start, end))
     return merged
 
 

@@ -208,10 +208,8 @@ def test_a_bad_file_is_one_line_naming_it_and_nothing_is_written(tmp_path, fixtu
     assert list(out.iterdir()) == [], "a failed document leaves nothing in the output folder, not even a lock"
 
 
-@pytest.fixture(scope="module")
-def morning(tmp_path_factory, fixture_package):
-    """A morning's press review: a web page, a Word file, Markdown, an EPUB and a text, in one run."""
-    folder = tmp_path_factory.mktemp("morning")
+def build_morning(folder: Path, packages: Path, part_pairs: str | None = None):
+    """A morning's press review: a web page, a Word file, Markdown, an EPUB and a broken file, in one run."""
     inputs = folder / "input"
     inputs.mkdir()
     (inputs / "a-bahn.html").write_text(WEB_PAGE, "utf-8")
@@ -220,9 +218,17 @@ def morning(tmp_path_factory, fixture_package):
     write_epub(inputs / "d-bahn-buch.epub")
     (inputs / "e-kaputt.docx").write_bytes(b"PK\x03\x04 broken")
     out = folder / "output"
-    result = run_cli("brief", str(inputs), "--out", str(out), "--review-name", "morgen", "--timings",
-                     packages_dir=fixture_package.path.parent)
+    with pytest.MonkeyPatch.context() as patch:
+        if part_pairs:
+            patch.setenv("PIPELINE_PDF_PART_PAIRS", part_pairs)
+        result = run_cli("brief", str(inputs), "--out", str(out), "--review-name", "morgen", "--timings",
+                         packages_dir=packages)
     return inputs, out, result
+
+
+@pytest.fixture(scope="module")
+def morning(tmp_path_factory, fixture_package):
+    return build_morning(tmp_path_factory.mktemp("morning"), fixture_package.path.parent)
 
 
 def test_one_run_builds_every_good_document_and_names_the_bad_one(morning):
@@ -242,13 +248,40 @@ def test_one_run_builds_every_good_document_and_names_the_bad_one(morning):
     assert not list(out.glob("e-kaputt*")) and not list(out.glob(".*lock"))
 
 
+MORNING_TITLES = {"a-bahn": "Bahn erhöht die Preise", "b-bahn-word": "Bahn erhöht die Preise",
+                  "c-bahn": "Bahn erhöht die Preise", "d-bahn-buch": "Die Bahn"}
+
+
 def test_the_press_review_lists_every_article_with_its_page_and_bookmark(morning):
+    _, out, _ = morning
+    assert_contents_and_bookmarks(out / "morgen.pdf", MORNING_TITLES)
+    index = (out / "index.html").read_text("utf-8")
+    for name in MORNING_TITLES:
+        for suffix in (".pdf", ".html", ".review.html"):
+            assert f'href="{name}{suffix}"' in index
+    assert 'href="morgen.pdf"' in index and "e-kaputt" not in index
+
+
+def test_a_long_press_review_is_typeset_in_parts_as_one_document(tmp_path, fixture_package):
+    """As a folder holding a book: the articles in parts of four pairs, the contents numbered from them."""
+    _, out, result = build_morning(tmp_path, fixture_package.path.parent, part_pairs="4")
+    assert result.returncode == 1, result.stderr.decode()  # the broken file, as in the one-piece run
+    review = out / "morgen.pdf"
+    assert_contents_and_bookmarks(review, MORNING_TITLES)
+    pages = subprocess.run(["pdftotext", "-layout", str(review), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert all(len(re.findall(r"Page \d+ of \d+", page)) == 1 for page in pages)
+    assert all(f"Page {number} of {len(pages)}" in page for number, page in enumerate(pages, start=1))
     import pikepdf
 
-    _, out, _ = morning
-    review = out / "morgen.pdf"
-    titles = {"a-bahn": "Bahn erhöht die Preise", "b-bahn-word": "Bahn erhöht die Preise",
-              "c-bahn": "Bahn erhöht die Preise", "d-bahn-buch": "Die Bahn"}
+    with pikepdf.open(review) as pdf:
+        assert pdf.check_pdf_syntax() == []
+
+
+def assert_contents_and_bookmarks(review: Path, titles: dict[str, str]) -> None:
+    """The contents page lists every article with the page it starts on; one bookmark each."""
+    import pikepdf
+
     pages = subprocess.run(["pdftotext", "-layout", str(review), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     contents = [re.sub(r"\s+", " ", line).strip() for line in pages[0].splitlines()]
@@ -261,11 +294,6 @@ def test_the_press_review_lists_every_article_with_its_page_and_bookmark(morning
         assert "BILINGUAL BRIEF" in pages[page - 1] and title in pages[page - 1], (name, page)
     with pikepdf.open(review) as pdf, pdf.open_outline() as outline:
         assert [item.title for item in outline.root] == list(titles.values())
-    index = (out / "index.html").read_text("utf-8")
-    for name in titles:
-        for suffix in (".pdf", ".html", ".review.html"):
-            assert f'href="{name}{suffix}"' in index
-    assert 'href="morgen.pdf"' in index and "e-kaputt" not in index
 
 
 def test_a_single_input_writes_no_press_review(tmp_path, fixture_package):
