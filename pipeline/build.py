@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__, align, checks, exchange, export, read, render, segment
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, UsageError
 from pipeline.memory import TranslationMemory
 from pipeline.pdf import DEFAULT_VARIANT, Attachment
 from pipeline.model import OUTPUTS, Brief, Document, Segment, Signature, Translation
@@ -376,6 +376,23 @@ class OutputPaths:
 
     def written(self) -> tuple[Path, ...]:
         return tuple(path for kind, path in self.kinds().items() if kind in self.chosen)
+
+
+def check_output_names(inputs: list[Path], out_dir: Path, review_name: str) -> None:
+    """Refuse, before anything is read or written, inputs whose outputs would overwrite each other
+    (``a.txt`` and ``a.md``; ``a.txt``'s ``a.review.html`` and ``a.review.txt``'s ``a.review.html``)
+    or the press review's (``index.txt`` and the run's ``index.html``)."""
+    owners: dict[Path, Path] = {}
+    for path in inputs:
+        for output in output_paths(out_dir, path.stem).all():
+            if owners.get(output, path) != path:
+                raise UsageError(f"{owners[output]} and {path} would both write {output}; rename one of them")
+            owners[output] = path
+    if len(inputs) > 1:
+        for output in (out_dir / "index.html", out_dir / f"{review_name}.pdf"):
+            if output in owners:
+                raise UsageError(f"{owners[output]} would write {output}, which the press review writes; rename it, "
+                                 "or choose another --review-name")
 
 
 def output_paths(out_dir: Path, name: str, chosen: frozenset[str] = frozenset(OUTPUTS)) -> OutputPaths:

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except PipelineError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(printable(f"error: {error}"), file=sys.stderr)
         return error.exit_status
     except KeyboardInterrupt:
         print("interrupted: stopped; finished outputs are complete, unfinished ones were not written", file=sys.stderr)
@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: say so in one line unless --debug asks for the traceback
         if args.debug:
             raise
-        print(f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)", file=sys.stderr)
+        print(printable(f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)"),
+              file=sys.stderr)
         return 1
 
 
@@ -131,13 +132,13 @@ def _brief(args: argparse.Namespace) -> int:
     if not args.inputs and not DEFAULT_INPUT_DIR.is_dir():
         raise UsageError(f"no input files: put German documents into {DEFAULT_INPUT_DIR}/ or name them "
                          "(python -m pipeline brief FILE ...)")
-    inputs = _inputs(args.inputs or [DEFAULT_INPUT_DIR])
-    stems = [path.stem for path in inputs]
-    duplicates = sorted({stem for stem in stems if stems.count(stem) > 1})
-    if duplicates:
-        raise UsageError(f"several inputs would write output/{duplicates[0]}.*; rename one of them")
-    if not re.fullmatch(r"[\w.-]+", args.review_name) or args.review_name in stems:
-        raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_', and no input's name")
+    inputs, links = _inputs(args.inputs or [DEFAULT_INPUT_DIR])
+    if not re.fullmatch(r"[\w.-]+", args.review_name):
+        raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_'")
+    build.check_output_names(inputs, args.out, args.review_name)
+    for link in links:
+        print(printable(f"skipped {link}: a symbolic link in a folder is not followed (name it on the command line "
+                        "to build what it points to)"), file=sys.stderr)
     outputs = _outputs(args.outputs)
     build.ensure_writable(args.out)
     package = packages.find_package()
@@ -169,21 +170,34 @@ def _outputs(listed: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
-def _inputs(named: list[Path]) -> list[Path]:
-    """The files named, and the readable documents inside the folders named, in order."""
+def _inputs(named: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The files named, and the readable documents inside the folders named, in order; and the
+    symbolic links found in those folders, which are skipped (a file named may be a link: the
+    user chose it)."""
     from pipeline.read import SUFFIXES
 
-    inputs = []
+    inputs, links = [], []
     for path in named:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+            links.extend(p for p in found if p.is_symlink())
+            found = [p for p in found if not p.is_symlink()]
             if not found:
                 raise UsageError(f"{path}: no German documents in this folder ({', '.join(SUFFIXES)}); "
                                  "put them there or name the files")
             inputs.extend(found)
         else:
             inputs.append(path)
-    return inputs
+    return inputs, links
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(line: str) -> str:
+    """A line as a terminal shows it safely: control, format and bidi characters (a newline or an
+    escape sequence in a file name) escaped, so the line stays one line and the terminal obeys nothing."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), line)
 
 
 class _BriefListener:
@@ -208,7 +222,8 @@ class _BriefListener:
             "; outputs up to date, nothing written (--force writes them again)"
         self._progress.say(f"{result.path}: {result.memory_use.line()}{written}")
         if self._timings:
-            self._progress.say(_timings(result.path, result.figures))
+            for line in _timings(result.path, result.figures):
+                self._progress.say(line)
 
     def failed(self, path: Path, message: str) -> None:
         self._progress.document_done()
@@ -218,12 +233,12 @@ class _BriefListener:
         self._progress.close()
 
 
-def _timings(path: Path, figures) -> str:
+def _timings(path: Path, figures) -> list[str]:
     lines = [f"timings for {path}:"]
     for figure in figures:
         lines.append(f"  {figure.stage:<12} {figure.seconds:8.2f} s   peak RSS {figure.peak_rss_mb:8.1f} MB")
     lines.append(f"  {'total':<12} {sum(f.seconds for f in figures):8.2f} s")
-    return "\n".join(lines)
+    return lines
 
 
 class _Progress:
@@ -249,8 +264,8 @@ class _Progress:
         self._bar.set_postfix_str(f"{self._done}/{self._documents} documents")
 
     def say(self, line: str) -> None:
-        """A line above the progress line."""
-        self._bar.write(line, file=sys.stderr)
+        """A line above the progress line, printed safely: it stays one line."""
+        self._bar.write(printable(line), file=sys.stderr)
 
     def close(self) -> None:
         self._bar.close()

@@ -28,13 +28,37 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def _environment():
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["breakable"] = breakable
+    return environment
+
+
+LONG_RUN = 60
+"""A run of this many characters without a space gets a line-break opportunity every ``BREAK_EVERY``."""
+BREAK_EVERY = 40
+_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+
+
+def breakable(text: str):
+    """``text`` escaped, with ``<wbr>`` inside runs without spaces (a URL, a pasted hash, a data dump):
+    WeasyPrint needs minutes to break a 50,000-character run it has no opportunity in, and two
+    seconds with them. ``<wbr>`` is no character: copied text stays as it was."""
+    from markupsafe import Markup, escape
+
+    pieces, position = [], 0
+    for match in _LONG_RUN.finditer(text):
+        run = match.group()
+        pieces.append(escape(text[position:match.start()]))
+        pieces.append(Markup("<wbr>").join(escape(run[i:i + BREAK_EVERY]) for i in range(0, len(run), BREAK_EVERY)))
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return Markup("").join(pieces)
 
 
 _GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -171,7 +195,10 @@ def press_review_html(briefs: list[Brief], pages: dict[str, int] | None = None) 
 
 
 def _anchor(brief: Brief) -> str:
-    return f"{brief.document.name}-"
+    """The prefix of a brief's element ids in the press review: its name, kept unique and valid as an id."""
+    from urllib.parse import quote
+
+    return quote(brief.document.name, safe="").replace("%", "_") + "-"
 
 
 def review_html(brief: Brief) -> str:

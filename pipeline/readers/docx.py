@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document
+from pipeline.readers.archive import BoundedZip
 from pipeline.readers.common import Block, Metadata, document, iso_date
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,11 +38,15 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
                          "remove the password or save it as .docx in Word")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
-        word = docx.Document(io.BytesIO(data))
+        # python-docx reads every part whole: hand it only what was read within bounds.
+        word = docx.Document(io.BytesIO(BoundedZip(data, label, "Word document").repacked()))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
         raise InputError(f"{label}: is not a readable Word .docx file ({error}); save it again as .docx") from None
+    except etree.LxmlError as error:
+        raise InputError(f"{label}: is a damaged Word .docx file (its XML: {error}); save it again as .docx") from None
     fields: dict[str, str] = {}
     blocks: list[Block] = []
     for paragraph, kind in _paragraphs(word):

@@ -9,20 +9,21 @@ come from the package document's Dublin Core metadata."""
 
 from __future__ import annotations
 
-import io
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document
+from pipeline.readers.archive import BoundedZip
 from pipeline.readers.common import Block, Metadata, document, iso_date
-from pipeline.readers.markup import is_legal_notice, link_share, strip_furniture, walk
+from pipeline.readers.markup import bounded_markup, is_legal_notice, link_share, strip_furniture, walk
 
 _CONTAINER = "META-INF/container.xml"
 _NAMESPACES = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
                "dc": "http://purl.org/dc/elements/1.1/"}
-MAX_CHAPTER_BYTES = 50 * 1024 * 1024
+_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 CONTENTS_LINK_SHARE = 0.5
 """A spine document whose text is more than this share of links is a contents page or an index."""
 
@@ -32,22 +33,21 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
 
     label = str(path) if path else name
     try:
-        book = zipfile.ZipFile(io.BytesIO(data))
+        book = BoundedZip(data, label, "EPUB book")
         container = etree.fromstring(book.read(_CONTAINER), _parser())
         package_path = container.find(".//c:rootfile", _NAMESPACES).get("full-path")
         package = etree.fromstring(book.read(package_path), _parser())
         blocks = []
         for member in _reading_order(package, package_path):
-            if book.getinfo(member).file_size > MAX_CHAPTER_BYTES:
-                raise InputError(f"{label}: chapter {member} is larger than {MAX_CHAPTER_BYTES // 2**20} MB; not a book")
-            chapter = html.document_fromstring(book.read(member))
+            data = bounded_markup(book.read(member), f"{label}: chapter {member}")
+            chapter = html.document_fromstring(data, parser=html.HTMLParser(encoding=_xml_encoding(data)))
             strip_furniture(chapter)
             if link_share(chapter) > CONTENTS_LINK_SHARE:
                 continue
             blocks.extend(Block(b.text, b.kind) for b in walk(chapter) if not is_legal_notice(b.text))
     except zipfile.BadZipFile:
         raise InputError(f"{label}: is not an EPUB (not a zip archive, or a damaged one)") from None
-    except (KeyError, AttributeError, etree.XMLSyntaxError, etree.ParserError) as error:
+    except (KeyError, AttributeError, etree.LxmlError) as error:
         raise InputError(f"{label}: is a damaged EPUB ({error or 'a file named in it is missing'})") from None
     metadata = Metadata(title=_first(package, "dc:title"), author=_first(package, "dc:creator"),
                         date=iso_date(_first(package, "dc:date")), source=_first(package, "dc:publisher"),
@@ -70,6 +70,12 @@ def _reading_order(package, package_path: str) -> list[str]:
             continue
         members.append(posixpath.normpath(posixpath.join(posixpath.dirname(package_path), href)))
     return members
+
+
+def _xml_encoding(data: bytes) -> str:
+    """XHTML is UTF-8 unless its XML declaration says otherwise (an HTML parser would assume Latin-1)."""
+    declared = _ENCODING.match(data)
+    return declared.group(1).decode("ascii") if declared else "utf-8"
 
 
 def _parser():

@@ -18,6 +18,9 @@ from pipeline.readers.common import Block, decode, document, front_matter, split
 from pipeline.readers.markup import strip_furniture, walk
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+MAX_QUOTE_DEPTH = 8
+"""Quotes nested deeper are kept at this depth: markdown-it drops text past its nesting limit."""
+_DEEP_QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?){%d})(?:[ ]{0,3}>[ ]?)+" % MAX_QUOTE_DEPTH)
 _FENCED_DIV = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attributes>[^}]*)\}|(?P<class>[\w-]+))?\s*:*\s*$")
 _ATTRIBUTE = re.compile(r"""([#.]?)([\w-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
 _SPAN = re.compile(r"\[([^\]\[]*)\]\{[^}]*\}")
@@ -80,7 +83,7 @@ def _pandoc_to_commonmark(lines: list[str]) -> str:
         elif div:
             prose.append("</div>")  # one line for one line: the blocks keep their line numbers
         else:
-            prose.append(line)
+            prose.append(_DEEP_QUOTE.sub(r"\1", line))
     flush()
     return "\n".join(parts)
 

@@ -63,6 +63,20 @@ class DomBlock:
     """The lxml element it came from (for finding where the main text lies)."""
 
 
+MAX_ELEMENTS = 1_000_000
+"""More tags than this in one page or chapter is no document (a book of 1,000 pages has about 100,000)."""
+
+
+def bounded_markup(data: bytes | str, label: str) -> bytes | str:
+    """``data`` when it has at most ``MAX_ELEMENTS`` tags, counted before any tree is built."""
+    from pipeline.errors import InputError
+
+    tags = data.count(b"<" if isinstance(data, bytes) else "<")
+    if tags > MAX_ELEMENTS:
+        raise InputError(f"{label}: holds {tags:,} tags (at most {MAX_ELEMENTS:,}); not a document this tool reads")
+    return data
+
+
 def local_name(element) -> str:
     tag = element.tag if isinstance(element.tag, str) else ""
     return tag.rsplit("}", 1)[-1].lower()
