@@ -456,6 +456,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
     pdf = _pdf_cases(own, env) if limit is None else {"novel_brief": None, "novel_at_once": None, "words_brief": None}
     novel, novel_at_once, words = pdf["novel_brief"], pdf["novel_at_once"], pdf["words_brief"]
     cluster = _run_side(own + ["cluster", str(CLUSTER_SENTENCES if limit is None else 5 * limit)], env, "cluster")
+    hostile = measure_hostile(env) if limit is None else None
     stage = _stage_figure
     report = {
         "corpus": {"file": NOVEL.name, "sentences": len(sources), "paragraphs": len(corpus["paragraphs"]),
@@ -473,6 +474,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
         "article_cold_seconds": article_cold,
         "article_warm_seconds": article_warm,
         "press_review": press_review,
+        "hostile": hostile,
         "novel_brief": novel,
         "novel_translate_peak_rss_mb": stage(novel, "translate", "peak_rss_mb"),
         "novel_pdf_seconds": stage(novel, "render pdf", "seconds"),
@@ -497,13 +499,49 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
     return report
 
 
+HOSTILE_GOALS = {"seconds": 60, "largest_process_mb": 1024}
+"""What an input under 1 MB may cost, whatever it holds (issue 19)."""
+
+
+def measure_hostile(env: dict) -> dict:
+    """Every generated hostile input (``tools/hostile_inputs.py``) built alone as a user would:
+    seconds, exit status and the largest process of the build, against ``HOSTILE_GOALS``."""
+    from tools.hostile_inputs import KEPT, refused_files
+
+    folder = WORK / "hostile"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    inputs = {name: data for name, (data, _) in refused_files().items()}
+    inputs.update({name: build() for name, (build, _) in KEPT.items()})
+    cases = {}
+    for name, data in inputs.items():
+        print(f"bench: hostile input {name} ...", file=sys.stderr, flush=True)
+        source = folder / name
+        source.write_bytes(data)
+        started = time.perf_counter()
+        with ProcessTreeMemory() as memory:
+            status = subprocess.run([sys.executable, "-m", "pipeline", "brief", str(source), "--out",
+                                     str(folder / "out"), "--memory", str(folder / "memory.sqlite")], env=env,
+                                    capture_output=True).returncode
+        cases[name] = {"input_kb": round(len(data) / 1024, 1), "exit": status,
+                       "seconds": round(time.perf_counter() - started, 2),
+                       "largest_process_mb": round(memory.peak_worker_mb, 1)}
+    within = all(case["seconds"] <= HOSTILE_GOALS["seconds"]
+                 and case["largest_process_mb"] <= HOSTILE_GOALS["largest_process_mb"] for case in cases.values())
+    return {"goals": HOSTILE_GOALS, "cases": cases, "all_within_goals": within}
+
+
 def run_only(case: str, model: Path, out: Path) -> dict:
     """One case of ``run``, on its own (each side still in a process of its own)."""
     _install(model)
     env = dict(os.environ, ARGOS_PACKAGES_DIR=str(PACKAGES), PYTHONPATH=str(ROOT))
     own = [sys.executable, "-m", "pipeline.bench", "--measure"]
-    report = ({"cluster": _run_side(own + ["cluster", str(CLUSTER_SENTENCES)], env, "cluster")} if case == "cluster"
-              else _pdf_cases(own, env))
+    if case == "hostile":
+        report = {"hostile": measure_hostile(env)}
+        print_hostile(report["hostile"])
+    else:
+        report = ({"cluster": _run_side(own + ["cluster", str(CLUSTER_SENTENCES)], env, "cluster")}
+                  if case == "cluster" else _pdf_cases(own, env))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -609,6 +647,17 @@ def _print_table(report: dict) -> None:
           f"{cluster['bytes_sent_per_sentence']:.0f} B sent and {cluster['bytes_received_per_sentence']:.0f} B back per "
           f"sentence, memory writes {cluster['memory_writes_per_second']:.0f} sent/s: one driver feeds about "
           f"{cluster['workers_one_driver_can_feed']} workers")
+    if report["hostile"]:
+        print_hostile(report["hostile"])
+
+
+def print_hostile(hostile: dict) -> None:
+    goals = hostile["goals"]
+    print(f"hostile inputs (goal: each under {goals['seconds']} s and {goals['largest_process_mb']} MB):")
+    for name, case in hostile["cases"].items():
+        print(f"  {name:<22}{case['input_kb']:>9.1f} KB  exit {case['exit']}  {case['seconds']:>6.1f} s  "
+              f"largest process {case['largest_process_mb']:>6.0f} MB")
+    print(f"  all within the goals: {'yes' if hostile['all_within_goals'] else 'NO'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -620,9 +669,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-peer", action="store_true",
                         help="reuse the last Argos run if it was on the same corpus and model (it does not depend on "
                              "the pipeline's code, and takes most of the time)")
-    parser.add_argument("--only", choices=("pdf", "cluster"),
-                        help="only this case: pdf (the novel's PDF in parts and at once, 20,000 one-word paragraphs) "
-                             "or cluster (one process against two one-thread workers); writes output/bench-CASE.json")
+    parser.add_argument("--only", choices=("pdf", "cluster", "hostile"),
+                        help="only this case: pdf (the novel's PDF in parts and at once, 20,000 one-word paragraphs), "
+                             "cluster (one process against two one-thread workers) or hostile (every generated "
+                             "hostile input: seconds and largest process); writes output/bench-CASE.json")
     parser.add_argument("--measure", nargs=3, metavar=("SIDE", "CORPUS", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:

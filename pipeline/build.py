@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import resource
 import tempfile
 import time
@@ -335,16 +336,22 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
 def translate_with_memory(texts: list[str], translator: Translator, memory: TranslationMemory,
                           on_done: Callable[[int], None] | None = None) -> tuple[list[Translation], list[bool]]:
     """English for every sentence: from memory where it has it, else from the model (then
     remembered, batch by batch); and for each, whether it came from memory. ``on_done`` hears
-    of the sentences found in memory at once, then of translated ones as they finish."""
+    of the sentences found in memory at once, then of translated ones as they finish. A sentence
+    without a letter or digit ("!!! ???", a run of 50,000 brackets) is its own English: the model is
+    not asked (it would only invent, slowly). Numbers are translated: "4,9" is "4.9" in English."""
     recalled = memory.recall(texts, translator.engine)
     missing = list(dict.fromkeys(text for text, known in zip(texts, recalled) if known is None))
-    if on_done:  # those in memory, and repeats of a sentence to translate, are done as far as progress goes
+    fresh: dict[str, Translation] = {text: Translation(text, 0.0) for text in missing if not _LETTER_OR_DIGIT.search(text)}
+    missing = [text for text in missing if text not in fresh]
+    if on_done:  # those in memory, repeats and sentences without letters are done as far as progress goes
         on_done(len(texts) - len(missing))
-    fresh: dict[str, Translation] = {}
 
     def remember(sources: Sequence[str], translations: list[Translation]) -> None:
         """Each batch as it arrives, so that the memory is the checkpoint of a long run."""

@@ -222,7 +222,7 @@ class _BriefListener:
             "; outputs up to date, nothing written (--force writes them again)"
         self._progress.say(f"{result.path}: {result.memory_use.line()}{written}")
         if self._timings:
-            for line in _timings(result.path, result.figures):
+            for line in _timings(result.path, result.figures, result.brief.document.skipped):
                 self._progress.say(line)
 
     def failed(self, path: Path, message: str) -> None:
@@ -233,8 +233,10 @@ class _BriefListener:
         self._progress.close()
 
 
-def _timings(path: Path, figures) -> list[str]:
+def _timings(path: Path, figures, skipped: tuple[tuple[str, int], ...]) -> list[str]:
     lines = [f"timings for {path}:"]
+    if skipped:
+        lines.append("  read skipped: " + "; ".join(f"{count:,} {what}" for what, count in skipped))
     for figure in figures:
         lines.append(f"  {figure.stage:<12} {figure.seconds:8.2f} s   peak RSS {figure.peak_rss_mb:8.1f} MB")
     lines.append(f"  {'total':<12} {sum(f.seconds for f in figures):8.2f} s")

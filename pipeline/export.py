@@ -23,6 +23,7 @@ def to_json(brief: Brief, content_key: str) -> str:
             "author": document.author,
             "title_from": document.title_from,
             "date_from": document.date_from,
+            "skipped": dict(document.skipped),
             "input": str(document.path) if document.path else None,
             "sha256": document.sha256,
             "encoding": document.encoding,

@@ -44,6 +44,8 @@ class Document:
     """Where the title came from: ``metadata``, ``front matter``, ``first heading``, ``first line``, ``file name``…"""
     date_from: str | None = None
     """Where the date came from (``None`` without a date)."""
+    skipped: tuple[tuple[str, int], ...] = ()
+    """What the reader left out of the text, by what it was, with counts (``--timings`` shows it)."""
 
 
 @dataclass(frozen=True)

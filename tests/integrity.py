@@ -51,6 +51,26 @@ def cell_texts(html_file: Path, css_class: str) -> list[str]:
     return parser.cells
 
 
+def assert_every_sentence_everywhere(source: Path, out: Path) -> list[dict]:
+    """Any reader: every sentence the reader hands on for ``source`` is once, in order, in every
+    output (code, kept verbatim, in the JSON and in its own cells). Returns the JSON pairs."""
+    from pipeline.read import read_document
+    from pipeline.segment import segment
+
+    segments = segment(read_document(source))
+    pairs = json.loads((out / f"{source.stem}.json").read_text("utf-8"))["pairs"]
+    assert [pair["source"] for pair in pairs] == [s.text for s in segments], "the JSON is not the reader's text"
+    prose = [s.text for s in segments if not s.verbatim]
+    assert cell_texts(out / f"{source.stem}.html", "source") == prose, "the brief's HTML differs from the reader's text"
+    assert cell_texts(out / f"{source.stem}.review.html", "source") == prose, "the review page differs"
+    german, position = _comparable("".join(words_by_column(out / f"{source.stem}.pdf")[0])), 0
+    for sentence in prose:
+        found = german.find(_comparable(sentence), position)
+        assert found >= 0, f"the PDF's German column lacks {sentence!r} (or has it out of order)"
+        position = found + len(_comparable(sentence))
+    return pairs
+
+
 def assert_no_text_lost(body: str, out: Path, name: str) -> list[dict]:
     """``body``: the input's text after any front matter. Returns the JSON pairs."""
     pairs = json.loads((out / f"{name}.json").read_text("utf-8"))["pairs"]

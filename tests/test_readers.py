@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from integrity import assert_every_sentence_everywhere
 from pipeline.read import read_document
 
 ARTICLE_SENTENCES = [
@@ -231,10 +232,17 @@ def morning(tmp_path_factory, fixture_package):
     return build_morning(tmp_path_factory.mktemp("morning"), fixture_package.path.parent)
 
 
+@pytest.mark.parametrize("name", ["a-bahn.html", "b-bahn-word.docx", "c-bahn.md", "d-bahn-buch.epub"])
+def test_every_reader_s_sentences_reach_every_output_once(morning, name):
+    inputs, out, _ = morning
+    assert_every_sentence_everywhere(inputs / name, out)
+
+
 def test_one_run_builds_every_good_document_and_names_the_bad_one(morning):
     inputs, out, result = morning
     stderr = result.stderr.decode()
     assert result.returncode == 1, stderr
+    assert "read skipped: " in stderr and "page furniture elements" in stderr  # --timings: what the readers left out
     errors = [line for line in stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0].startswith(f"error: {inputs / 'e-kaputt.docx'}: is not a readable Word .docx file")
     assert "threads: " in stderr and "parallel batch" in stderr

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_DATA, run_cli
+from conftest import SHARED_DATA, report, run_cli
 from pipeline import segment
 from pipeline.read import read_document
 
@@ -52,6 +53,27 @@ def test_a_real_document_reads_as_its_author_wrote_it(name):
     for text in texts:
         assert text not in NEVER_A_PARAGRAPH and text not in expected["not_paragraph"], text
         assert not NEVER_IN_TEXT.search(text), text
+
+
+WEB_RECALL_GOAL = 0.95
+
+
+@pytest.mark.parametrize("name", [n for n, e in EXPECTATIONS.items() if "main" in e])
+def test_a_web_page_keeps_its_main_text(name):
+    """Word recall against the page's main element as chosen by hand (its contents and licence taken out)."""
+    from lxml import html
+
+    expected = EXPECTATIONS[name]
+    page = html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", (REAL / name).read_text("utf-8")))
+    main = page.xpath(expected["main"])[0]
+    for element in main.xpath(".//script|.//style|.//a[@class='headerlink']" +
+                              (f"|{expected['not_main']}" if "not_main" in expected else "")):
+        element.drop_tree()
+    gold = Counter(re.findall(r"\w+", main.text_content().lower()))
+    ours = Counter(re.findall(r"\w+", " ".join(p.text for p in read_document(REAL / name).paragraphs).lower()))
+    recall = sum(min(count, ours[word]) for word, count in gold.items()) / sum(gold.values())
+    report(f"main-text word recall of {name}: {recall:.3f}")
+    assert recall >= WEB_RECALL_GOAL
 
 
 @pytest.mark.parametrize("name", [n for n, e in EXPECTATIONS.items() if "same_sentences_as" in e])

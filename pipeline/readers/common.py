@@ -73,17 +73,27 @@ def normalize_text(text: str) -> str:
 
 
 def document(data: bytes, name: str, path: Path | None, blocks: list[Block], metadata: Metadata,
-             encoding: str = "utf-8", encoding_detected: bool = False, title_from_text: bool = False) -> Document:
+             encoding: str = "utf-8", encoding_detected: bool = False, title_from_text: bool = False,
+             skipped: Counter | None = None) -> Document:
     """The ``Document`` of a reader's blocks; blocks that clean to nothing are dropped, so is a table
-    of contents, and author or date lines at the top become metadata (``front_lines``)."""
+    of contents, and author or date lines at the top become metadata (``front_lines``). ``skipped``
+    counts what the reader left out, by what it was; what is dropped here is added to it."""
+    skipped = Counter(skipped or {})
     label = str(path) if path else name
     cleaned = []
     for block in blocks:
         text = (clean_code if block.kind == "code" else clean)(unicodedata.normalize("NFC", block.text))
         if text:
             cleaned.append(Block(text, block.kind, block.line))
-    cleaned = without_running_titles(without_contents(cleaned))
+    counted = len(cleaned)
+    cleaned = without_contents(cleaned)
+    skipped["table-of-contents lines"] += counted - len(cleaned)
+    counted = len(cleaned)
+    cleaned = without_running_titles(cleaned)
+    skipped["running titles"] += counted - len(cleaned)
+    counted = len(cleaned)
     cleaned, metadata = front_lines(cleaned, metadata)
+    skipped["author and date lines (now metadata)"] += counted - len(cleaned)
     paragraphs = tuple(Paragraph(number=number, text=block.text, line=block.line or number, kind=block.kind)
                        for number, block in enumerate(cleaned, start=1))
     if not paragraphs:
@@ -108,6 +118,7 @@ def document(data: bytes, name: str, path: Path | None, blocks: list[Block], met
         paragraphs=paragraphs,
         title_from=title_from,
         date_from=(metadata.date_from or "metadata") if metadata.date else None,
+        skipped=tuple(sorted((what, count) for what, count in skipped.items() if count)),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,10 +50,14 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
         raise InputError(f"{label}: is a damaged Word .docx file (its XML: {error}); save it again as .docx") from None
     fields: dict[str, str] = {}
     blocks: list[Block] = []
+    skipped = Counter()
     for paragraph, kind in _paragraphs(word):
         if kind in METADATA_STYLES.values():
             if paragraph.text.strip():
                 fields.setdefault(kind, paragraph.text.strip())
+                skipped["Title/Subtitle/Author/Date paragraphs (now metadata)"] += 1
+        elif kind == "contents":
+            skipped["table-of-contents paragraphs"] += 1
         elif kind == "code" and blocks and blocks[-1].kind == "code":
             blocks[-1] = Block(blocks[-1].text + "\n" + paragraph.text, "code")
         elif kind != "contents":
@@ -66,7 +71,7 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
                         title_from="Title paragraph" if fields.get("title") else (
                             "document properties" if properties.title else None),
                         date_from="Date paragraph" if fields.get("date") else ("document properties" if date else None))
-    return document(data, name, path, blocks, metadata)
+    return document(data, name, path, blocks, metadata, skipped=skipped)
 
 
 def _paragraphs(container):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from pipeline.errors import InputError
@@ -37,14 +38,17 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
         container = etree.fromstring(book.read(_CONTAINER), _parser())
         package_path = container.find(".//c:rootfile", _NAMESPACES).get("full-path")
         package = etree.fromstring(book.read(package_path), _parser())
-        blocks = []
+        blocks, skipped = [], Counter()
         for member in _reading_order(package, package_path):
             data = bounded_markup(book.read(member), f"{label}: chapter {member}")
             chapter = html.document_fromstring(data, parser=html.HTMLParser(encoding=_xml_encoding(data)))
-            strip_furniture(chapter)
+            skipped["page furniture elements (navigation, contents, scripts)"] += strip_furniture(chapter)
             if link_share(chapter) > CONTENTS_LINK_SHARE:
+                skipped["contents and index pages"] += 1
                 continue
-            blocks.extend(Block(b.text, b.kind) for b in walk(chapter) if not is_legal_notice(b.text))
+            walked = walk(chapter)
+            blocks.extend(Block(b.text, b.kind) for b in walked if not is_legal_notice(b.text))
+            skipped["copyright lines"] += len(walked) - sum(not is_legal_notice(b.text) for b in walked)
     except zipfile.BadZipFile:
         raise InputError(f"{label}: is not an EPUB (not a zip archive, or a damaged one)") from None
     except (KeyError, AttributeError, etree.LxmlError) as error:
@@ -52,7 +56,7 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
     metadata = Metadata(title=_first(package, "dc:title"), author=_first(package, "dc:creator"),
                         date=iso_date(_first(package, "dc:date")), source=_first(package, "dc:publisher"),
                         title_from="package metadata", date_from="package metadata")
-    return document(data, name, path, blocks, metadata)
+    return document(data, name, path, blocks, metadata, skipped=skipped)
 
 
 def _reading_order(package, package_path: str) -> list[str]:

@@ -8,9 +8,10 @@ Three steps, each on this page alone (no state carried between documents):
    text; the smallest element holding all of that text is the main area.
 3. The main area is walked in document order (``markup.walk``), so headings, list items,
    table cells and code keep their kinds even where trafilatura flattens or drops them
-   (DocBook XSL's headings, Sphinx's lists). A paragraph is kept where trafilatura kept its
-   text, or where it reads as prose by itself (link-light, ending like a sentence); a heading
-   where text it heads is kept; code blocks as they are.
+   (DocBook XSL's headings, Sphinx's lists). A paragraph of the main area is kept where
+   trafilatura kept its text, where it is a sentence, or where it is not mostly links (a name,
+   a label); a heading where text it heads is kept; code blocks as they are. Furniture inside
+   the main area ("Lesen Sie auch: …" links, share buttons) goes as link text or by its markup.
 
 Metadata only from what the page declares: the title and author as trafilatura reads them;
 the date from meta tags, JSON-LD, ``<time>`` in the article or Asciidoctor's revision date,
@@ -23,6 +24,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -37,7 +39,8 @@ DATE_META = ("article:published_time", "og:article:published_time", "og:publishe
              "dcterms.created", "citation_publication_date", "citation_date", "pubdate", "publishdate",
              "publish-date", "publish_date", "parsely-pub-date", "sailthru.date", "article.published")
 SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "dcterms.publisher")
-PROSE_MIN_WORDS = 6
+SENTENCE_MIN_WORDS = 4
+LABEL_MIN_WORDS = 1
 MAX_LINK_SHARE = 0.3
 """A block whose text is more than this share of link text is navigation, not prose."""
 MATCHED_SHARE = 0.5
@@ -61,13 +64,16 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
     if page is None:
         raise _no_article(label)
     metadata = _metadata(page)
-    strip_furniture(page)
+    skipped = Counter({"page furniture elements (navigation, contents, banners, permalinks, scripts)":
+                       strip_furniture(page)})
     candidates = walk(page)
     kept = _trafilatura_text(page)
     blocks = _main_text(candidates, kept)
     if not any(block.kind != "code" for block in blocks):
         raise _no_article(label)
-    return document(data, name, path, [Block(b.text, b.kind) for b in blocks], metadata, encoding, detected)
+    skipped["blocks outside the main text or boilerplate in it"] = len(candidates) - len(blocks)
+    return document(data, name, path, [Block(b.text, b.kind) for b in blocks], metadata, encoding, detected,
+                    skipped=skipped)
 
 
 def _no_article(label: str) -> InputError:
@@ -142,9 +148,12 @@ def _heads_something(inside: list[DomBlock], chosen: list[DomBlock | None], inde
 
 
 def _is_prose(block: DomBlock) -> bool:
-    if len(block.text.split()) < PROSE_MIN_WORDS or not _SENTENCE_END.search(block.text):
-        return False
-    return link_share(block.element) <= MAX_LINK_SHARE
+    """Text of the main area that trafilatura left out but a reader would miss: a sentence (even one
+    made of links, as a footnote is), or a line of a few words that is not a link (a name, a label)."""
+    words = len(block.text.split())
+    if words >= SENTENCE_MIN_WORDS and _SENTENCE_END.search(block.text):
+        return True
+    return words >= LABEL_MIN_WORDS and link_share(block.element) <= MAX_LINK_SHARE
 
 
 def _is_within(element, area) -> bool:

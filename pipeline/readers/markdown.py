@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from pathlib import Path
 
 from pipeline.model import Document
@@ -41,9 +42,9 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
         if token.map is not None and token.nesting >= 0 and token.type != "inline":
             token.attrSet("data-line", str(body_start + token.map[0] + 1))
     page = lxml_html.document_fromstring(f"<html><body>{parser.renderer.render(tokens, parser.options, {})}</body></html>")
-    strip_furniture(page)
+    skipped = Counter({"raw-HTML furniture elements (navigation, contents)": strip_furniture(page)})
     blocks = [Block(block.text, block.kind, _line(block.element)) for block in walk(page)]
-    return document(data, name, path, blocks, metadata, encoding, detected, title_from_text=True)
+    return document(data, name, path, blocks, metadata, encoding, detected, title_from_text=True, skipped=skipped)
 
 
 def _line(element) -> int:

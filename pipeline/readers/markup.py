@@ -20,12 +20,13 @@ BLOCKS = {**{tag: "heading" for tag in HEADINGS}, "p": "text", "li": "item", "dt
 """Elements whose content is one block, and its kind."""
 CONTAINERS = {"html", "body", "div", "section", "article", "main", "header", "footer", "ul", "ol", "dl", "menu",
               "table", "thead", "tbody", "tfoot", "tr", "colgroup", "blockquote", "figure", "details", "center",
-              "fieldset", "hgroup", "search", "hr"}
+              "fieldset", "hgroup", "search", "hr", "form"}
 """Elements that hold blocks but are none themselves."""
 NEVER_TEXT = {"head", "script", "style", "template", "noscript", "nav", "aside", "iframe", "object", "embed", "svg",
-              "math", "canvas", "video", "audio", "map", "button", "select", "textarea", "input", "form", "label",
+              "math", "canvas", "video", "audio", "map", "button", "select", "textarea", "input",
               "dialog", "img", "picture", "source", "track", "meta", "link", "title"}
-"""Elements that are never the document's text (``math``: formulas cannot be translated as words)."""
+"""Elements that are never the document's text (``math``: formulas cannot be translated as words). Not
+``form``: ASP.NET pages wrap the whole page in one."""
 FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar", "toolbar",
                    "doc-toc", "directory", "doc-pagelist", "doc-index", "tablist", "alert", "dialog", "alertdialog"}
 FURNITURE_EPUB_TYPES = {"toc", "landmarks", "page-list", "loi", "lot", "index", "pagebreak", "titlepage"}

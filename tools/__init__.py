@@ -1,0 +1,1 @@
+"""Tools for developers, not for users: inputs for tests and the benchmark."""
