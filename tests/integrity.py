@@ -22,6 +22,9 @@ def _comparable(text: str) -> str:
     return _RIGHT_TO_LEFT_RUN.sub(lambda run: "".join(sorted(run.group())), unicodedata.normalize("NFKC", squeeze(text)))
 
 
+_VOID = {"wbr", "br", "img", "hr", "input", "meta", "link"}
+
+
 class _CellText(HTMLParser):
     """Text of the German cells (a given class and ``lang="de"``), in document order."""
 
@@ -30,6 +33,8 @@ class _CellText(HTMLParser):
         self._class, self._depth, self.cells = css_class, 0, []
 
     def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return  # no end tag follows: <wbr> inside a long word, <br>
         if self._depth:
             self._depth += 1
         elif self._class in (dict(attrs).get("class") or "").split() and dict(attrs).get("lang") == "de":

@@ -127,7 +127,8 @@ CONTENTS_LABELS = frozenset({"inhaltsverzeichnis", "inhalt", "inhaltsübersicht"
 """Labels of a table of contents or an index, which are navigation, not text."""
 CONTENTS_RUN = 3
 """Without a label, this many lines in a row that repeat later headings are a table of contents."""
-_PAGE_NUMBER = re.compile(r"[\s.·…_]*\d*$")
+_PAGE_NUMBER = re.compile(r"(?:[\s.·…_]+\d{1,4})?\s*$")
+"""A contents line's page number, after spaces or leader dots ("Kapitel 1 ...... 5"), not a word's digits."""
 
 
 def without_contents(blocks: list[Block]) -> list[Block]:
