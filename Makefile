@@ -37,10 +37,11 @@ system-packages:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-argos.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-argos.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-argos.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 model: venv
@@ -65,10 +66,10 @@ CLUSTER_DIR := build/cluster
 cluster: setup-cluster
 	@mkdir -p $(CLUSTER_DIR)
 	@test ! -f $(CLUSTER_DIR)/scheduler.pid || { echo "a cluster is running (make cluster-stop)"; exit 1; }
-	PYTHONPATH=$(CURDIR) nohup $(VENV)/bin/dask scheduler --host 127.0.0.1 --port $(SCHEDULER_PORT) --no-dashboard \
+	nohup $(VENV)/bin/dask scheduler --host 127.0.0.1 --port $(SCHEDULER_PORT) --no-dashboard \
 		> $(CLUSTER_DIR)/scheduler.log 2>&1 & echo $$! > $(CLUSTER_DIR)/scheduler.pid
 	for n in 1 2; do \
-		PYTHONPATH=$(CURDIR) nohup $(VENV)/bin/dask worker tcp://127.0.0.1:$(SCHEDULER_PORT) --host 127.0.0.1 \
+		nohup $(VENV)/bin/dask worker tcp://127.0.0.1:$(SCHEDULER_PORT) --host 127.0.0.1 \
 			--nthreads 1 --no-dashboard --name worker-$$n > $(CLUSTER_DIR)/worker-$$n.log 2>&1 & \
 		echo $$! > $(CLUSTER_DIR)/worker-$$n.pid; \
 	done
@@ -80,18 +81,18 @@ cluster-stop:
 	done; echo "cluster stopped"
 
 fixture-model: venv
-	$(PY) -m pipeline.fixture_model --shape tiny --install
+	$(PY) -m tools.fixture_model --shape tiny --install
 
 BENCH_MODEL := build/fixture-bench.argosmodel
 PEER_VENV := build/peer-venv
 
 bench: venv setup-cluster bench-model peer-venv
-	$(PY) -m pipeline.bench $(if $(LIMIT),--limit $(LIMIT)) $(if $(REUSE_PEER),--reuse-peer)
+	$(PY) -m tools.bench $(if $(LIMIT),--limit $(LIMIT)) $(if $(REUSE_PEER),--reuse-peer)
 
 bench-model: $(BENCH_MODEL)
 
-$(BENCH_MODEL): pipeline/fixture_model.py | venv
-	$(PY) -m pipeline.fixture_model --shape bench --out $@
+$(BENCH_MODEL): tools/fixture_model.py | venv
+	$(PY) -m tools.fixture_model --shape bench --out $@
 
 # Argos Translate 1.11 with its full dependencies, for the benchmark only. torch first, from the
 # local CPU wheel: otherwise pip would pull the CUDA build and gigabytes of NVIDIA packages.

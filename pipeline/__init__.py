@@ -1,3 +1,3 @@
 """Offline German→English translation and bilingual publishing pipeline."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

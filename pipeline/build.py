@@ -23,12 +23,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__, align, checks, exchange, export, read, render, segment
+from pipeline import __version__, align, checks, read, render, segment, writers
 from pipeline.errors import PipelineError, UsageError
 from pipeline.memory import TranslationMemory
-from pipeline.pdf import DEFAULT_VARIANT, Attachment
-from pipeline.model import OUTPUTS, Brief, Document, Segment, Signature, Translation
-from pipeline.translate import Translator
+from pipeline.pdf import DEFAULT_VARIANT
+from pipeline.processes import process_pool
+from pipeline.model import Brief, Document, EnglishSource, Segment, Signature, Translation
+from pipeline.writers.json import to_json
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,12 @@ class StageClock:
     _started: float = field(default_factory=time.perf_counter)
 
     def lap(self, stage: str) -> None:
+        """End a stage; a stage named like the one before it (two writers of one kind) adds to it."""
         now = time.perf_counter()
-        self.figures.append(StageFigure(stage, now - self._started, _peak_rss_mb()))
+        seconds = now - self._started
+        if self.figures and self.figures[-1].stage == stage:
+            seconds += self.figures.pop().seconds
+        self.figures.append(StageFigure(stage, seconds, _peak_rss_mb()))
         self._started = now
 
 
@@ -84,7 +89,7 @@ class RunResult:
     review: tuple[Path, ...]
     """The press review's files, when the run built more than one brief."""
     threads: str
-    """How the model's threads were set up (``Translator.configuration``)."""
+    """How the English source runs (``EnglishSource.configuration``)."""
 
 
 class BuildListener:
@@ -114,7 +119,7 @@ class _Prepared:
     figures: tuple[StageFigure, ...]
 
 
-def signature(translator: Translator) -> Signature:
+def signature(translator: EnglishSource) -> Signature:
     import ctranslate2
 
     return Signature(
@@ -126,10 +131,10 @@ def signature(translator: Translator) -> Signature:
     )
 
 
-def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memory: TranslationMemory,
+def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, memory: TranslationMemory,
                  force: bool = False, listener: BuildListener = BuildListener(),
                  review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT,
-                 outputs: frozenset[str] = frozenset(OUTPUTS)) -> RunResult:
+                 outputs: frozenset[str] = frozenset(writers.OUTPUTS)) -> RunResult:
     """Build the outputs of every input (see ``output_paths``) and, for more than one, the press review.
 
     The sentences of all documents are translated together, a group of documents at a time,
@@ -180,7 +185,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: Translator, memo
     return RunResult(results=tuple(built), failures=failures, review=review, threads=translator.configuration)
 
 
-def build_brief(input_path: Path, out_dir: Path, translator: Translator, memory: TranslationMemory,
+def build_brief(input_path: Path, out_dir: Path, translator: EnglishSource, memory: TranslationMemory,
                 force: bool = False) -> BuildResult:
     """Build one document's outputs; raises its ``PipelineError`` if it fails."""
 
@@ -212,7 +217,7 @@ def _groups(prepared: list[_Prepared], size: int) -> Iterator[list[_Prepared]]:
 
 
 def _finish(item: _Prepared, translations: list[Translation], recalled: list[bool], translate_figure: StageFigure,
-            translator: Translator, out_dir: Path, force: bool, renderer: "_Renderer",
+            translator: EnglishSource, out_dir: Path, force: bool, renderer: "_Renderer",
             pdf_variant: str, outputs: frozenset[str]) -> tuple[_Prepared, Future]:
     """Align, check and sign one document, then hand it to the renderer unless it is up to date.
     ``translations`` are those of the segments that are not code, in order."""
@@ -251,13 +256,7 @@ class _Renderer:
     worker process, so that the next documents translate while a PDF (single-threaded) is set."""
 
     def __init__(self, in_process: bool) -> None:
-        self._pool = None
-        if not in_process:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # spawn, not fork: the parent runs CTranslate2's threads, which a forked child would inherit half-way.
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = None if in_process else process_pool(1)
 
     def submit(self, path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
                use: MemoryUse, pdf_variant: str) -> Future:
@@ -280,31 +279,16 @@ class _Renderer:
 
 def render_and_write(path: Path, brief: Brief, key: str, paths: "OutputPaths", figures: tuple[StageFigure, ...],
                      use: MemoryUse, pdf_variant: str = DEFAULT_VARIANT) -> BuildResult:
-    """Render the chosen outputs of a brief in memory, then write them, the JSON last. The PDF
-    carries the JSON, XLIFF and TMX as associated files, byte for byte as written."""
+    """Make the chosen outputs of a brief in memory, each by its writer (``pipeline.writers``), then
+    write them in ``writers.OUTPUTS`` order, the JSON last."""
     clock = StageClock()
-    chosen = paths.chosen
-    content: dict[str, bytes] = {}
-    if chosen & {"html", "pdf"}:
-        html_text = render.html(brief)
-        content["html"] = html_text.encode("utf-8")
-    if "review" in chosen:
-        content["review"] = render.review_html(brief).encode("utf-8")
-    clock.lap("render html")
-    if chosen & {"tmx", "xlf", "json", "pdf"}:
-        content["tmx"] = exchange.to_tmx(exchange.units_of(brief))
-        content["xlf"] = exchange.to_xliff(brief)
-        content["json"] = export.to_json(brief, key).encode("utf-8")
-    if "pdf" in chosen:
-        attachments = (
-            Attachment(paths.json.name, content["json"], "Source", "the brief's pairs, scores, flags and provenance"),
-            Attachment(paths.xliff.name, content["xlf"], "Data", "XLIFF 2.0: the pairs for CAT tools"),
-            Attachment(paths.tmx.name, content["tmx"], "Data", "TMX 1.4b: the pairs as translation memory"),
-        )
-        content["pdf"] = render.brief_pdf(brief, html_text, pdf_variant, attachments)
-        clock.lap("render pdf")
+    options = writers.Options(key, pdf_variant, {name: file.name for name, file in paths.files.items()})
+    made: dict[str, bytes] = {}
+    for name in writers.needed(paths.chosen):
+        made[name] = writers.WRITERS[name].render(brief, made, options)
+        clock.lap(writers.WRITERS[name].STAGE)
     # The JSON last: its content key marks the set as complete, so an interrupted write is redone next time.
-    outputs = {path: content[kind] for kind, path in paths.kinds().items() if kind in chosen}
+    outputs = {paths.files[name]: made[name] for name in writers.OUTPUTS if name in paths.chosen}
     try:
         for output, data in outputs.items():
             write_atomically(output, data)
@@ -339,7 +323,7 @@ def _peak_rss_mb() -> float:
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
-def translate_with_memory(texts: list[str], translator: Translator, memory: TranslationMemory,
+def translate_with_memory(texts: list[str], translator: EnglishSource, memory: TranslationMemory,
                           on_done: Callable[[int], None] | None = None) -> tuple[list[Translation], list[bool]]:
     """English for every sentence: from memory where it has it, else from the model (then
     remembered, batch by batch); and for each, whether it came from memory. ``on_done`` hears
@@ -365,24 +349,16 @@ def translate_with_memory(texts: list[str], translator: Translator, memory: Tran
 
 @dataclass(frozen=True)
 class OutputPaths:
-    html: Path
-    review: Path
-    pdf: Path
-    tmx: Path
-    xliff: Path
-    json: Path
-    chosen: frozenset[str] = frozenset(OUTPUTS)
+    files: dict[str, Path]
+    """Every output's file, by its ``--outputs`` name (``writers.OUTPUTS``)."""
+    chosen: frozenset[str] = frozenset(writers.OUTPUTS)
     """Which outputs a build writes."""
 
     def all(self) -> tuple[Path, ...]:
-        return (self.html, self.review, self.pdf, self.tmx, self.xliff, self.json)
-
-    def kinds(self) -> dict[str, Path]:
-        """Every output by its ``--outputs`` name, the JSON last."""
-        return dict(zip(OUTPUTS, self.all()))
+        return tuple(self.files[name] for name in writers.OUTPUTS)
 
     def written(self) -> tuple[Path, ...]:
-        return tuple(path for kind, path in self.kinds().items() if kind in self.chosen)
+        return tuple(self.files[name] for name in writers.OUTPUTS if name in self.chosen)
 
 
 def check_output_names(inputs: list[Path], out_dir: Path, review_name: str) -> None:
@@ -402,21 +378,14 @@ def check_output_names(inputs: list[Path], out_dir: Path, review_name: str) -> N
                                  "or choose another --review-name")
 
 
-def output_paths(out_dir: Path, name: str, chosen: frozenset[str] = frozenset(OUTPUTS)) -> OutputPaths:
-    return OutputPaths(
-        html=out_dir / f"{name}.html",
-        review=out_dir / f"{name}.review.html",
-        pdf=out_dir / f"{name}.pdf",
-        tmx=out_dir / f"{name}.tmx",
-        xliff=out_dir / f"{name}.xlf",
-        json=out_dir / f"{name}.json",
-        chosen=chosen,
-    )
+def output_paths(out_dir: Path, name: str, chosen: frozenset[str] = frozenset(writers.OUTPUTS)) -> OutputPaths:
+    return OutputPaths({output: out_dir / f"{name}{writers.WRITERS[output].SUFFIX}" for output in writers.OUTPUTS},
+                       chosen)
 
 
 def content_key(brief: Brief, pdf_variant: str = DEFAULT_VARIANT) -> str:
     """A hash of everything the outputs show except the build time: content, templates, pipeline, PDF variant."""
-    digest = hashlib.sha256(export.to_json(replace(brief, created=""), "").encode("utf-8") + pdf_variant.encode())
+    digest = hashlib.sha256(to_json(replace(brief, created=""), "").encode("utf-8") + pdf_variant.encode())
     for template in sorted(render.TEMPLATES.iterdir()):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
     return digest.hexdigest()
@@ -427,7 +396,7 @@ def _up_to_date(paths: OutputPaths, key: str) -> bool:
     if "json" not in paths.chosen or not all(path.is_file() for path in paths.written()):
         return False
     try:
-        return json.loads(paths.json.read_text("utf-8")).get("content_key") == key
+        return json.loads(paths.files["json"].read_text("utf-8")).get("content_key") == key
     except (OSError, ValueError, AttributeError):
         return False
 

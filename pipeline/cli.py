@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline import memory as memory_store
 from pipeline.errors import InputError, PipelineError, UsageError
-from pipeline.model import OUTPUTS
+from pipeline.writers import OUTPUTS
 
 DEFAULT_INPUT_DIR = Path("input")
 

@@ -66,8 +66,12 @@ class ClusterTranslator:
         except TimeoutError:
             raise ClusterError(f"scheduler {self.address}: no worker has joined within {CONNECT_SECONDS} s; "
                                "start workers (make cluster starts two on this machine)") from None
-        found = self._client.run(worker_model)
+        found = self._client.run(worker_model, on_error="return")
         for worker, model in sorted(found.items()):
+            if isinstance(model, BaseException):
+                raise ClusterError(f"worker {worker} cannot run the pipeline ({type(model).__name__}: {model}); start "
+                                   "workers with this project's environment, where make setup installs the pipeline "
+                                   "(.venv/bin/dask worker ADDRESS, as make cluster does)")
             if model != self.engine.model:
                 raise ClusterError(f"worker {worker} has model {model}, this machine {self.engine.model}: install the "
                                    "same package on every worker (the same ARGOS_PACKAGES_DIR content)")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-OUTPUTS = ("html", "review", "pdf", "tmx", "xlf", "json")
-"""What a build writes of each document (``brief --outputs`` chooses among them), the JSON last."""
-
+from typing import Protocol
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -228,3 +226,38 @@ class Brief:
     @property
     def approved_pairs(self) -> int:
         return sum(pair.approved for pair in self.pairs)
+
+
+class EnglishSource(Protocol):
+    """Where a build's machine English comes from, written down once, as ``concurrent.futures.Executor``
+    is one interface that a thread pool, a process pool and Dask's client all speak. Two speak it:
+    ``translate.Translator`` (the model in this process) and ``cluster.ClusterTranslator`` (a Dask
+    cluster); the build depends on this protocol, never on either class."""
+
+    @property
+    def package(self) -> ModelPackage:
+        """The model package that translates."""
+
+    @property
+    def settings(self) -> DecodingSettings:
+        """Its decoding settings."""
+
+    @property
+    def engine(self) -> Engine:
+        """What produces the English: translation-memory entries of another engine are not reused."""
+
+    @property
+    def configuration(self) -> str:
+        """How it runs, in words (``--timings``): threads and batches, or the cluster's workers."""
+
+    @property
+    def group_sentences(self) -> int:
+        """How many sentences a build hands over at a time: enough to keep every batch full, few enough
+        that finished documents are rendered while the next group translates."""
+
+    def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+                  remember: Callable[[Sequence[str], list[Translation]], None] | None = None) -> list[Translation]:
+        """English for ``texts``, in order. As each batch finishes: ``progress`` with how many sentences
+        it finished, ``remember`` with those sentences and their English, so that the translation
+        memory is the checkpoint: a killed run, local or on a cluster, goes on from it."""
+

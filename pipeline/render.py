@@ -239,9 +239,14 @@ def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> pdf_outpu
     return pdf_output.TypesetPart(pdf_output.finish(data) if standard else data, len(document.pages), bookmarks)
 
 
-PART_PAIRS = int(os.environ.get("PIPELINE_PDF_PART_PAIRS", "400"))
+PART_PAIRS = 400
 """A brief longer than this many pairs is typeset in parts of about this size, in parallel, and
-joined: WeasyPrint holds every page of a document in memory until it is written."""
+joined: WeasyPrint holds every page of a document in memory until it is written. The environment
+variable ``PIPELINE_PDF_PART_PAIRS`` sets another size (read when a PDF is made, not at import)."""
+
+
+def part_pairs() -> int:
+    return int(os.environ.get("PIPELINE_PDF_PART_PAIRS", PART_PAIRS))
 
 
 NUMBERED_PAGES = 100
@@ -259,9 +264,10 @@ class BriefPart:
     """The last part: it carries the provenance."""
 
 
-def parts(brief: Brief, size: int = PART_PAIRS) -> list[BriefPart]:
-    """The brief cut into parts of about ``size`` pairs, preferably before a heading (a new
-    chapter) once a part is three quarters full."""
+def parts(brief: Brief, size: int | None = None) -> list[BriefPart]:
+    """The brief cut into parts of about ``size`` pairs (``part_pairs()``), preferably before a
+    heading (a new chapter) once a part is three quarters full."""
+    size = size or part_pairs()
     headings = {paragraph.number for paragraph in brief.document.paragraphs if paragraph.kind == "heading"}
     pieces = [AlignedParagraph(paragraph.number, paragraph.pairs[start:start + size])
               for paragraph in brief.paragraphs for start in range(0, max(len(paragraph.pairs), 1), size)]
@@ -298,7 +304,7 @@ def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3") 
     contents page whose page numbers come from the parts' page counts (typeset twice: once to
     know its own length, once with the numbers)."""
     pieces = [(brief, piece) for brief in briefs for piece in parts(brief)]
-    if sum(len(brief.pairs) for brief in briefs) <= PART_PAIRS:
+    if sum(len(brief.pairs) for brief in briefs) <= part_pairs():
         return pdf(html_text, variant)
     template = _environment().get_template("press-review-part.html")
     with _part_pool(len(pieces) + 1) as (pool, workers):
@@ -318,12 +324,11 @@ def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3") 
 
 @contextmanager
 def _part_pool(parts_count: int) -> Iterator[tuple[ProcessPoolExecutor, int]]:
-    """Processes that typeset parts, as many as there are CPUs (or parts)."""
-    import multiprocessing
+    """Processes that typeset parts, as many as there are CPUs (or parts); they die with this one."""
+    from pipeline.processes import process_pool
 
     workers = min(parts_count, len(os.sched_getaffinity(0)))
-    # spawn: a forked child would inherit the parent's threads (CTranslate2's) half-way.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         yield pool, workers
 
 

@@ -133,8 +133,9 @@ class Translator:
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
                   remember: Callable[[Sequence[str], list[Translation]], None] | None = None) -> list[Translation]:
-        """Translate sentences; ``progress`` is called with the number finished after each batch,
-        ``remember`` with the sentences and their English once all are done.
+        """Translate sentences; after each batch, ``progress`` is called with the number of sentences
+        it finished and ``remember`` with those sentences and their English, so that the translation
+        memory is the checkpoint of a long run (a run killed midway loses at most the batches in flight).
 
         A sentence longer than ``MAX_INPUT_TOKENS`` is cut into parts (see ``_parts``),
         translated part by part and joined, never truncated. Batches are queued a few
@@ -151,25 +152,31 @@ class Translator:
             self._calibrate(units)
         if self._loaded != (self._layout or self._cached_layout() or self.candidates()[0]):
             self.__dict__.pop("_model", None)  # load again with the layout just chosen
-        last_unit = {owner: unit for unit, owner in enumerate(owners)}
+        units_of: list[list[int]] = [[] for _ in texts]
+        for unit, owner in enumerate(owners):
+            units_of[owner].append(unit)
+        left = [len(units) for units in units_of]
 
-        def finished(batch: list[int]) -> None:
+        def finished(batch: list[int], decoded: list) -> None:
+            """A batch is decoded: the sentences whose last part it held are done."""
+            done = []
+            for unit in batch:
+                left[owners[unit]] -= 1
+                if not left[owners[unit]]:
+                    done.append(owners[unit])
             if progress:
-                progress(sum(last_unit[owners[unit]] == unit for unit in batch))
+                progress(len(done))
+            if remember and done:
+                remember([texts[i] for i in done], [_joined([decoded[u] for u in units_of[i]]) for i in done])
 
         decoded = self._run(self._model, units, self._loaded[0], finished)
-        parts_of: list[list] = [[] for _ in texts]
-        for owner, result in zip(owners, decoded):
-            parts_of[owner].append(result)
-        translations = [_joined(parts) for parts in parts_of]
-        if remember:
-            remember(texts, translations)
-        return translations
+        return [_joined([decoded[unit] for unit in units]) for units in units_of]
 
     def _run(self, model, units: list[list[str]], parallel: int,
-             finished: Callable[[list[int]], None] | None) -> list[tuple[str, float, int]]:
+             finished: Callable[[list[int], list], None] | None) -> list[tuple[str, float, int]]:
         """Decode tokenized sentences in length-sorted batches, queued a few ahead so that
-        ``parallel`` of them decode at a time; returns (text, score, length) per sentence."""
+        ``parallel`` of them decode at a time; returns (text, score, length) per sentence.
+        ``finished`` hears of each batch as it is decoded, with the results so far."""
         size = min(MAX_BATCH_SENTENCES, max(1, -(-len(units) // parallel)))
         batches = deque(_batches(units, size))
         in_flight: deque = deque()
@@ -185,7 +192,7 @@ class Translator:
                 result = output.result()
                 decoded[unit] = self._decode(result.hypotheses[0], result.scores[0])
             if finished:
-                finished(batch)
+                finished(batch, decoded)
         return decoded
 
     def _submit(self, model, batch: list[list[str]]):
@@ -205,16 +212,32 @@ class Translator:
             asynchronous=True,
         )
 
-    def _decode(self, tokens: list[str], score: float) -> tuple[str, float, int]:
-        """English text, mean log-probability per token and token count (with the end token) of one hypothesis."""
+    # For tools that measure the bare model against this class (the benchmark) and for tests: the
+    # loaded CTranslate2 model, the package's target prefix, and its tokens back to text as
+    # ``translate`` gives them.
+
+    @property
+    def model(self):
+        """The CTranslate2 ``Translator`` in use (loaded on first use, with the chosen thread layout)."""
+        return self._model
+
+    @property
+    def target_prefix(self) -> str | None:
+        """The token the package wants before every output, or ``None``."""
+        return self._argos.target_prefix
+
+    def detokenize(self, tokens: list[str]) -> str:
+        """One hypothesis's tokens as English text, without the target prefix."""
         text = self._argos.tokenizer.decode(tokens)
         target_prefix = self._argos.target_prefix
         if target_prefix and text.startswith(target_prefix):
             text = text[len(target_prefix) :]
-        if text.startswith(" "):
-            text = text[1:]
+        return text[1:] if text.startswith(" ") else text
+
+    def _decode(self, tokens: list[str], score: float) -> tuple[str, float, int]:
+        """English text, mean log-probability per token and token count (with the end token) of one hypothesis."""
         length = len(tokens) + 1
-        return text, _per_token(score, length, self.settings.length_penalty), length
+        return self.detokenize(tokens), _per_token(score, length, self.settings.length_penalty), length
 
 
 def _layout_from_environment() -> tuple[tuple[int, int] | None, str]:

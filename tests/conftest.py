@@ -38,7 +38,7 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def fixture_archive(tmp_path_factory) -> Path:
-    from pipeline.fixture_model import build_package
+    from tools.fixture_model import build_package
 
     return build_package([ARTICLE.read_text("utf-8")], tmp_path_factory.mktemp("fixture") / "fixture-tiny.argosmodel")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHARED_DATA
+from process_tree import descendants, left_after_kill
 
 pytestmark = pytest.mark.slow
 
@@ -93,6 +94,20 @@ class LocalCluster:
         self.workers.append(self._start(name, ["worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
                                                "--no-nanny", "--no-dashboard", "--name", name],
                                         environment(packages)))
+        self.wait_for_workers(len(self.workers))
+
+    def add_worker_without_the_pipeline(self, packages: Path) -> None:
+        """A worker started from elsewhere, with Dask but without this project (``-S``: no site
+        directory, so no editable install either; the libraries come through PYTHONPATH)."""
+        import sysconfig
+
+        name = f"worker-{len(self.workers) + 1}"
+        env = dict(os.environ, PYTHONPATH=sysconfig.get_paths()["purelib"], ARGOS_PACKAGES_DIR=str(packages))
+        log = (self.logs / f"{name}.log").open("wb")
+        self.workers.append(subprocess.Popen(
+            [sys.executable, "-S", "-m", "dask", "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
+             "--no-nanny", "--no-dashboard", "--name", name], stdout=log, stderr=subprocess.STDOUT, env=env,
+            cwd=self.logs, start_new_session=True))
         self.wait_for_workers(len(self.workers))
 
     def wait_for_workers(self, count: int) -> None:
@@ -219,3 +234,30 @@ def test_a_worker_with_another_model_is_refused_before_any_work(cluster, corpus,
     message = result.stderr.decode()
     assert result.returncode == 1 and message.count("\n") == 1 and "has model" in message, message
     assert entries(memory) == 0 and not (tmp_path / "out" / "DEU002.json").exists()
+
+
+def test_a_worker_without_the_pipeline_is_refused_with_one_line(cluster, corpus, tmp_path, fixture_package):
+    packages = fixture_package.path.parent
+    cluster.add_worker_without_the_pipeline(packages)
+    memory = tmp_path / "memory.sqlite"
+    result = subprocess.run(brief_command(corpus, tmp_path / "out", memory, "--scheduler", cluster.address),
+                            capture_output=True, env=environment(packages), timeout=WAIT_SECONDS)
+    message = result.stderr.decode()
+    assert result.returncode == 1 and message.count("\n") == 1, message
+    assert "cannot run the pipeline" in message and "make setup" in message and "internal error" not in message
+    assert entries(memory) == 0
+
+
+def test_a_killed_driver_leaves_no_process_behind(cluster, corpus, tmp_path, fixture_package):
+    packages = fixture_package.path.parent
+    cluster.add_worker(packages)
+    memory = tmp_path / "memory.sqlite"
+    run = start_brief(brief_command(corpus, tmp_path / "out", memory, "--scheduler", cluster.address), packages)
+    when_memory_holds(memory, 32, run)
+    seen = descendants(run.pid)
+    assert seen, "the driver has its renderer by now"
+    run.send_signal(signal.SIGKILL)
+    run.communicate()
+    left = left_after_kill(seen)
+    assert not left, f"{len(left)} of the driver's {len(seen)} processes outlived it"
+

@@ -125,7 +125,7 @@ def test_corrections_without_their_input_ask_for_it(workspace):
 
 
 def test_a_new_model_retranslates_machine_output_but_never_human_work(workspace, tmp_path):
-    from pipeline.fixture_model import build_package
+    from tools.fixture_model import build_package
 
     workspace.brief()
     pairs = workspace.pairs()

@@ -40,8 +40,8 @@ def test_scores_are_mean_log_probabilities_per_token(translator):
     sentence = article_sentences()[0]
     translation = translator.translate([sentence])[0]
     tokens = translator.tokenize(sentence)
-    hypothesis = translator._model.translate_batch([tokens], beam_size=4, length_penalty=0.2)[0].hypotheses[0]
-    log_probs = translator._model.score_batch([tokens], [hypothesis])[0].log_probs
+    hypothesis = translator.model.translate_batch([tokens], beam_size=4, length_penalty=0.2)[0].hypotheses[0]
+    log_probs = translator.model.score_batch([tokens], [hypothesis])[0].log_probs
     assert math.isclose(translation.score, sum(log_probs) / len(log_probs), rel_tol=1e-3)
     assert translation.score < 0
 

@@ -1,10 +1,19 @@
-"""Exporters: a brief as data for other tools."""
+"""``<name>.json``: the aligned pairs with ids, scores, origins and flags, and the provenance that
+produced them; written last, its ``content_key`` marks the set of outputs as complete."""
 
 from __future__ import annotations
 
 import json
 
 from pipeline.model import Brief
+
+SUFFIX = ".json"
+STAGE = "export"
+NEEDS: tuple[str, ...] = ()
+
+
+def render(brief: Brief, made: dict[str, bytes], options) -> bytes:
+    return to_json(brief, options.content_key).encode("utf-8")
 
 
 def to_json(brief: Brief, content_key: str) -> str:

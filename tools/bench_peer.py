@@ -8,7 +8,7 @@ by the pipeline's sentences (all of Argos' splitters download models). A
 recorder around Argos' CTranslate2 translator notes each sentence's output
 tokens, so the English can be compared sentence by sentence.
 
-    python pipeline/bench_peer.py CORPUS.json RESULT.json
+    python tools/bench_peer.py CORPUS.json RESULT.json
 """
 
 import json

@@ -5,7 +5,7 @@ fixture package (``make bench-model``):
 
 1. pipeline: ``Translator.translate``, the translate stage as ``make brief`` runs it;
 2. peer: Argos Translate 1.11's own ``translate()``, per paragraph, in its own
-   environment (``pipeline/bench_peer.py``);
+   environment (``tools/bench_peer.py``);
 3. limit: one bare CTranslate2 ``translate_batch`` over the tokenized sentences;
 4. whole briefs: the BMW article cold and warm; the whole novel with stage timings, its
    PDF typeset in parts and then, from the same memory, at once; and 20,000 one-word
@@ -18,7 +18,7 @@ fixture package (``make bench-model``):
 
 Each side runs in a process of its own, so that its peak RSS is its own.
 
-    python -m pipeline.bench [--limit N] [--reuse-peer] [--model FILE] [--peer-python PATH] [--out output/bench.json]
+    python -m tools.bench [--limit N] [--reuse-peer] [--model FILE] [--peer-python PATH] [--out output/bench.json]
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ def measure_limit(corpus: dict) -> dict:
     translator = _translator()
     settings = translator.settings
     tokenized = [translator.tokenize(sentence) for sentence in _corpus_sentences(corpus)]
-    model = translator._model
-    prefix = translator._argos.target_prefix
+    model = translator.model
+    prefix = translator.target_prefix
     options = dict(
         beam_size=settings.beam_size, num_hypotheses=1, length_penalty=settings.length_penalty,
         replace_unknowns=settings.replace_unknowns, max_batch_size=MAX_BATCH_SENTENCES, max_input_length=0,
@@ -101,7 +101,7 @@ def measure_limit(corpus: dict) -> dict:
     results = model.translate_batch(tokenized, target_prefix=[[prefix]] * len(tokenized) if prefix else None,
                                     **options)
     seconds = time.perf_counter() - started
-    english = [translator._decode(result.hypotheses[0], 0.0)[0] for result in results]
+    english = [translator.detokenize(result.hypotheses[0]) for result in results]
     return {"seconds": seconds, "translations": english, "peak_rss_mb": _peak_rss_mb()}
 
 
@@ -342,7 +342,7 @@ def measure_press_review(env: dict, count: int) -> dict:
     out, memory = fresh("each")
     each = sum(brief([document], out, memory) for document in documents)
     started = time.perf_counter()
-    translate_only = _run_side([sys.executable, "-m", "pipeline.bench", "--measure", "translate-only",
+    translate_only = _run_side([sys.executable, "-m", "tools.bench", "--measure", "translate-only",
                                 str(folder / "input")], env, "translate-only")
     translate_only_seconds = time.perf_counter() - started
     return {"documents": count, "sentences": sentences, "one_run_seconds": round(one_run, 2),
@@ -388,7 +388,7 @@ def _peer_run(peer_python: Path, corpus_file: Path, env: dict, key: str, reuse: 
         if result.get("key") == key:
             print("bench: peer: reusing the last run (same corpus and model)", file=sys.stderr)
             return result
-    result = _run_side([str(peer_python), str(ROOT / "pipeline" / "bench_peer.py"), str(corpus_file)], env, "peer")
+    result = _run_side([str(peer_python), str(ROOT / "tools" / "bench_peer.py"), str(corpus_file)], env, "peer")
     previous.write_text(json.dumps(dict(result, key=key), ensure_ascii=False), "utf-8")
     return result
 
@@ -426,7 +426,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
     print(f"bench: {len(sources)} sentences in {len(corpus['paragraphs'])} paragraphs of {NOVEL.name}; "
           f"model {package.name} {package.version}", file=sys.stderr)
 
-    own = [sys.executable, "-m", "pipeline.bench", "--measure"]
+    own = [sys.executable, "-m", "tools.bench", "--measure"]
     peer_key = hashlib.sha256(corpus_file.read_bytes() + model.read_bytes()).hexdigest()
     runs = {
         "pipeline": _run_side(own + ["pipeline", str(corpus_file)], env, "pipeline"),
@@ -535,7 +535,7 @@ def run_only(case: str, model: Path, out: Path) -> dict:
     """One case of ``run``, on its own (each side still in a process of its own)."""
     _install(model)
     env = dict(os.environ, ARGOS_PACKAGES_DIR=str(PACKAGES), PYTHONPATH=str(ROOT))
-    own = [sys.executable, "-m", "pipeline.bench", "--measure"]
+    own = [sys.executable, "-m", "tools.bench", "--measure"]
     if case == "hostile":
         report = {"hostile": measure_hostile(env)}
         print_hostile(report["hostile"])
@@ -587,12 +587,12 @@ def _difference(index: int, corpus: dict, sources: list[str], runs: dict, transl
 
 def _translate_like_argos(translator, sentences: list[str]) -> list[str]:
     """The pipeline's model given one paragraph with Argos 1.11's ``translate_batch`` arguments."""
-    prefix = translator._argos.target_prefix
-    results = translator._model.translate_batch(
+    prefix = translator.target_prefix
+    results = translator.model.translate_batch(
         [translator.tokenize(s) for s in sentences], target_prefix=[[prefix]] * len(sentences) if prefix else None,
         replace_unknowns=True, max_batch_size=32, batch_type="tokens", beam_size=4, num_hypotheses=1,
         length_penalty=0.2, return_scores=True)
-    return [translator._decode(result.hypotheses[0], 0.0)[0] for result in results]
+    return [translator.detokenize(result.hypotheses[0]) for result in results]
 
 
 def _starts(corpus: dict) -> list[int]:
@@ -661,7 +661,7 @@ def print_hostile(hostile: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="only the first N sentences (whole paragraphs); skips the novel's brief")
     parser.add_argument("--model", type=Path, default=ROOT / "build" / "fixture-bench.argosmodel")
     parser.add_argument("--peer-python", type=Path, default=ROOT / "build" / "peer-venv" / "bin" / "python")

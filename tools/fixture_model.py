@@ -12,8 +12,8 @@ a constant bias on ``</s>`` ends every output either at once or never. So the
 source length instead (``_length_control``): outputs end near 1.1× the source
 tokens, and their content still depends on the source.
 
-    python -m pipeline.fixture_model --shape tiny --install
-    python -m pipeline.fixture_model --shape bench --out build/bench.argosmodel
+    python -m tools.fixture_model --shape tiny --install
+    python -m tools.fixture_model --shape bench --out build/bench.argosmodel
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def build_package(
         }
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2), "utf-8")
         (root / "README.md").write_text(
-            f"Fixture de→en package ({shape.name}, seed {seed}) built by pipeline.fixture_model.\n"
+            f"Fixture de→en package ({shape.name}, seed {seed}) built by tools.fixture_model.\n"
             "Its weights are random: its English is gibberish. For tests and benchmarks only.\n",
             "utf-8",
         )
@@ -274,7 +274,7 @@ def default_training_texts(shape: ModelShape) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.fixture_model", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.fixture_model", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shape", choices=sorted(SHAPES), default="tiny")
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--out", type=Path, help="where to write the .argosmodel (default: build/fixture-SHAPE.argosmodel)")

@@ -1,0 +1,34 @@
+"""Processes a build starts end with it: whoever starts a pool owns its end, and a worker dies
+when its parent does, even when the parent is killed with SIGKILL and has no chance to say so."""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2): the signal a process gets when the thread that started it ends."""
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: SIGKILL this process when its parent dies; exit at once if the
+    parent is gone already (it may die between the spawn and this call)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own broken-pipe handling remains
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that die with this one. Spawn, not fork: this process
+    runs CTranslate2's threads, which a forked child would inherit half-way. Start it from the
+    main thread: the parent-death signal follows the thread that started the worker."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
