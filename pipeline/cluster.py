@@ -134,7 +134,9 @@ def _connect(address: str):
 
     from distributed import Client
 
-    # Its reconnection attempts log tracebacks; a lost scheduler is reported as one line instead.
+    # Its reconnection attempts log tracebacks; a lost scheduler is reported as one line instead. For
+    # the rest of the process, not only while the client is open: its background threads go on
+    # logging after close(), up to the interpreter's exit (restoring the levels on close was tried).
     for name in ["distributed", *(name for name in logging.root.manager.loggerDict if name.startswith("distributed."))]:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.memory import HumanTranslation
-from pipeline.model import Segment
-from pipeline.read import normalize_text
+from pipeline.model import HumanTranslation, Segment
+from pipeline.text import normalize_text
 
 FORMAT = "de-en-brief corrections"
 VERSION = 1

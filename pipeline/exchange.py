@@ -14,8 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.errors import InputError
-from pipeline.memory import HumanTranslation, MemoryEntry
-from pipeline.model import Brief, Pair
+from pipeline.model import Brief, HumanTranslation, MemoryEntry, Pair
 
 CREATION_TOOL = "de-en-brief"
 SOURCE_LANGUAGE, TARGET_LANGUAGE = "de", "en"

@@ -25,8 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.model import Engine, Translation
-from pipeline.read import normalize_text
+from pipeline.model import Engine, HumanTranslation, MemoryEntry, Translation
+from pipeline.text import normalize_text
 
 DEFAULT_PATH = Path("memory") / "translation-memory.sqlite"
 PATH_VARIABLE = "PIPELINE_MEMORY"
@@ -64,32 +64,6 @@ CREATE TABLE IF NOT EXISTS human_history (
     recorded_from TEXT NOT NULL,
     recorded TEXT NOT NULL
 )""")
-
-
-@dataclass(frozen=True)
-class MemoryEntry:
-    source: str
-    target: str
-    origin: str
-    model: str
-    settings: str
-    score: float | None
-    approved: bool
-    note: str
-    recorded_from: str
-    """Where human English came from: a corrections file or a TMX file."""
-    created: str
-    updated: str
-
-
-@dataclass(frozen=True)
-class HumanTranslation:
-    """English from a person, for one German sentence, to be recorded."""
-
-    source: str
-    target: str
-    approved: bool = False
-    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,43 @@ class Brief:
         return sum(pair.approved for pair in self.pairs)
 
 
+@dataclass(frozen=True)
+class MemoryEntry:
+    source: str
+    target: str
+    origin: str
+    model: str
+    settings: str
+    score: float | None
+    approved: bool
+    note: str
+    recorded_from: str
+    """Where human English came from: a corrections file or a TMX file."""
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class HumanTranslation:
+    """English from a person, for one German sentence, to be recorded."""
+
+    source: str
+    target: str
+    approved: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a PDF carries (PDF/A-3 associated file): the brief's JSON, XLIFF and TMX."""
+
+    name: str
+    data: bytes
+    relationship: str
+    """PDF/A-3's ``AFRelationship``: ``Source`` (what the PDF was made from) or ``Data``."""
+    description: str
+
+
 class EnglishSource(Protocol):
     """Where a build's machine English comes from, written down once, as ``concurrent.futures.Executor``
     is one interface that a thread pool, a process pool and Dask's client all speak. Two speak it:

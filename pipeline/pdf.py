@@ -13,20 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
+from pipeline.model import Attachment
 
 VARIANTS = {"a-3": "pdf/a-3a", "ua-1": "pdf/ua-1", "none": None}
 """``--pdf-variant``: PDF/A-3 level A (tagged) by default, PDF/UA-1 on request, or a plain PDF."""
 DEFAULT_VARIANT = "a-3"
 MIME_TYPES = {".json": "application/json", ".xlf": "application/xliff+xml", ".tmx": "application/x-tmx+xml"}
-
-
-@dataclass(frozen=True)
-class Attachment:
-    name: str
-    data: bytes
-    relationship: str
-    """PDF/A-3's ``AFRelationship``: ``Source`` (what the PDF was made from) or ``Data``."""
-    description: str
 
 
 @dataclass(frozen=True)
@@ -57,12 +49,10 @@ def variant_option(variant: str) -> str | None:
 
 
 def weasyprint_attachments(attachments: tuple[Attachment, ...]) -> list:
-    import mimetypes
-
+    """WeasyPrint's attachments; their MIME types are set by ``finish`` (WeasyPrint would guess them
+    from the process-wide ``mimetypes`` table, which has no entry for ``.xlf`` or ``.tmx``)."""
     from weasyprint import Attachment as WeasyAttachment
 
-    for suffix, mime_type in MIME_TYPES.items():
-        mimetypes.add_type(mime_type, suffix, strict=False)  # WeasyPrint guesses the MIME type from the name
     # In name order: the PDF's EmbeddedFiles name tree must be sorted.
     return [WeasyAttachment(file_obj=io.BytesIO(a.data), name=a.name, description=a.description,
                             relationship=a.relationship) for a in sorted(attachments, key=lambda a: a.name)]
@@ -73,7 +63,8 @@ def finish(pdf_bytes: bytes, source_language: str = "de", target_language: str =
     English cell ``/Lang (en)`` (a pair is a table row of three cells: id, German, English,
     ``templates/_article.html``), each associated file is listed once in the catalog's
     ``/AF`` (WeasyPrint 70 lists each twice), the viewer shows the document's title, and
-    annotations (the contents page's links) are in structure order (PDF/UA-1 asks for both)."""
+    annotations (the contents page's links) are in structure order (PDF/UA-1 asks for both), and
+    each associated file has its MIME type."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as document:
@@ -84,6 +75,10 @@ def finish(pdf_bytes: bytes, source_language: str = "de", target_language: str =
         if "/AF" in document.Root:
             unique = {spec.objgen: spec for spec in document.Root.AF}
             document.Root.AF = pikepdf.Array(list(unique.values()))
+            for spec in unique.values():
+                mime_type = MIME_TYPES.get(Path(str(spec.get("/UF", spec.get("/F", "")))).suffix)
+                if mime_type:
+                    spec.EF.F.Subtype = pikepdf.Name("/" + mime_type)
         root = document.Root.get("/StructTreeRoot")
         for row in _elements(root, "/TR") if root is not None else ():
             cells = [kid for kid in _kids(row) if kid.get("/S") in ("/TD", "/TH")]

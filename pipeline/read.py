@@ -7,9 +7,8 @@ from pathlib import Path
 from pipeline.errors import InputError
 from pipeline.model import Document
 from pipeline.readers import READERS, txt
-from pipeline.readers.common import normalize_text
 
-__all__ = ["read_document", "parse_document", "normalize_text", "SUFFIXES"]
+__all__ = ["read_document", "parse_document", "SUFFIXES"]
 SUFFIXES = tuple(READERS)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Paragraph
+from pipeline.text import clean, clean_code
 
 FRONT_MATTER_KEYS = ("title", "source", "date", "author")
 FRONT_MATTER_FENCE = "---"
@@ -21,13 +22,9 @@ MAX_CHAOS = 0.1
 WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
 HEADLINE_MAX_CHARACTERS = 120
 
-_WHITESPACE_RUN = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?:$|[T ]\d)")
 _SLASH_DATE = re.compile(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})\b")
 _GERMAN_DATE = re.compile(r"^(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>\d{4})\b")
-# Control characters other than tab and newline, and zero-width/format characters
-# that would silently split or glue words in the brief.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
 @dataclass(frozen=True)
@@ -49,27 +46,6 @@ class Metadata:
     title_from: str | None = None
     """Where the title came from, for the provenance (e.g. ``front matter``); ``metadata`` when unset."""
     date_from: str | None = None
-
-
-def clean(text: str) -> str:
-    """Drop invisible characters and collapse whitespace runs to one space."""
-    return _WHITESPACE_RUN.sub(" ", _INVISIBLE.sub("", text)).strip()
-
-
-def clean_code(text: str) -> str:
-    """Code keeps its lines and indentation: invisible characters go, tabs become spaces, trailing
-    spaces and blank lines around it are dropped."""
-    lines = [_INVISIBLE.sub("", line).expandtabs(8).rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines).strip("\n")
-
-
-def normalize_text(text: str) -> str:
-    """A sentence as the read stage leaves it: NFC, no invisible characters, single spaces.
-
-    Text from elsewhere (a TMX file, a corrections file) goes through this before it
-    is compared with a document's sentences.
-    """
-    return clean(unicodedata.normalize("NFC", text))
 
 
 def document(data: bytes, name: str, path: Path | None, blocks: list[Block], metadata: Metadata,

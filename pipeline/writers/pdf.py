@@ -13,7 +13,7 @@ ATTACHED = (("json", "Source", "the brief's pairs, scores, flags and provenance"
 
 def render(brief, made: dict[str, bytes], options) -> bytes:
     from pipeline import render as templates
-    from pipeline.pdf import Attachment
+    from pipeline.model import Attachment
 
     attachments = tuple(Attachment(options.file_names[name], made[name], relationship, description)
                         for name, relationship, description in ATTACHED)

@@ -1,0 +1,34 @@
+"""Text as the pipeline keeps it: invisible characters dropped, whitespace collapsed, NFC. The read
+stage cleans with it, and so does everything that compares text from elsewhere (a TMX file, a
+corrections file) with a document's sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+# Control characters other than tab and newline, and zero-width/format characters
+# that would silently split or glue words in the brief.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def clean(text: str) -> str:
+    """Drop invisible characters and collapse whitespace runs to one space."""
+    return _WHITESPACE_RUN.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def clean_code(text: str) -> str:
+    """Code keeps its lines and indentation: invisible characters go, tabs become spaces, trailing
+    spaces and blank lines around it are dropped."""
+    lines = [_INVISIBLE.sub("", line).expandtabs(8).rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def normalize_text(text: str) -> str:
+    """A sentence as the read stage leaves it: NFC, no invisible characters, single spaces.
+
+    Text from elsewhere (a TMX file, a corrections file) goes through this before it
+    is compared with a document's sentences.
+    """
+    return clean(unicodedata.normalize("NFC", text))
