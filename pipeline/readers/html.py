@@ -112,14 +112,8 @@ def _main_text(candidates: list[DomBlock], kept: str) -> list[DomBlock]:
     area = _common_ancestor(anchors)
     inside = [block for block in candidates if (block.element is area or _is_within(block.element, area))
               and not is_legal_notice(block.text)]
-    chosen: list[DomBlock | None] = []
-    for block in inside:
-        if block.kind == "heading":
-            chosen.append(block)
-        elif block.kind == "code":
-            chosen.append(block)
-        else:
-            chosen.append(block if matched(block) or _is_prose(block) else None)
+    chosen = [block if block.kind in ("heading", "code") or matched(block) or _is_prose(block) else None
+              for block in inside]
     # A heading stays when something it heads (before a heading of its level or above) stays.
     result = []
     for index, block in enumerate(chosen):

@@ -117,7 +117,7 @@ def is_furniture(element) -> bool:
     if (attributes.get("id") or "").lower() in FURNITURE_IDS:
         return True
     if tag == "a" and (attributes.get("href") or "").startswith("#"):
-        text = _SPACE.sub("", element.text_content() if hasattr(element, "text_content") else "".join(element.itertext()))
+        text = _SPACE.sub("", "".join(element.itertext()))
         return text.lower() in PERMALINK_SIGNS or (not text and not len(element))
     return False
 
@@ -175,12 +175,11 @@ def walk(root) -> list[DomBlock]:
 
 def _walk(element, found: list[DomBlock], inherited: str) -> None:
     run: list[str] = [element.text or ""]
-    run_owner = [element]
 
     def flush() -> None:
         text = clean_inline("".join(run))
         if text:
-            found.append(DomBlock(text, inherited or "text", element=run_owner[0]))
+            found.append(DomBlock(text, inherited or "text", element=element))
         run.clear()
 
     for child in element:
@@ -198,14 +197,14 @@ def _walk(element, found: list[DomBlock], inherited: str) -> None:
             if kind == "text" and _is_bold_label(child):
                 kind = "heading"  # <p><strong>Mitwirkende</strong></p>: a heading in all but name
             if kind == "heading":
-                text = clean_inline(inline_text(child, keep_blocks=True))
+                text = clean_inline(inline_text(child))
                 if text:
                     found.append(DomBlock(text, "heading", HEADINGS.get(tag, 6), element=child))
             else:
                 _walk(child, found, kind)
         elif tag in CONTAINERS or _holds_blocks(child):
             flush()
-            _walk(child, found, "item" if inherited == "item" else ("" if tag not in ("blockquote",) else inherited))
+            _walk(child, found, inherited if inherited == "item" or tag == "blockquote" else "")
         else:
             run.append(inline_text(child))
         run.append(child.tail or "")
@@ -231,11 +230,11 @@ def _holds_blocks(element) -> bool:
     return any(local_name(d) in BLOCKS or local_name(d) in CONTAINERS for d in element.iterdescendants())
 
 
-def inline_text(element, keep_blocks: bool = False) -> str:
+def inline_text(element) -> str:
     """The text of an inline element; ``<br>`` is a space."""
     parts = [element.text or ""] if local_name(element) != "br" else [" "]
     for child in element:
-        parts.append(inline_text(child, keep_blocks))
+        parts.append(inline_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
