@@ -118,6 +118,11 @@ class _Prepared:
     segments: tuple[Segment, ...]
     figures: tuple[StageFigure, ...]
 
+    @property
+    def translatable(self) -> tuple[Segment, ...]:
+        """The segments that go to the English source (code is kept as it is)."""
+        return tuple(s for s in self.segments if not s.verbatim)
+
 
 def signature(translator: EnglishSource) -> Signature:
     import ctranslate2
@@ -157,16 +162,16 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
             except PipelineError as error:
                 listener.failed(path, str(error))
                 failures += 1
-        listener.planned(sum(not s.verbatim for item in prepared for s in item.segments))
+        listener.planned(sum(len(item.translatable) for item in prepared))
         pending = []
         for group in _groups(prepared, translator.group_sentences):
             started = time.perf_counter()
-            texts = [s.text for item in group for s in item.segments if not s.verbatim]
+            texts = [s.text for item in group for s in item.translatable]
             translations, recalled = translate_with_memory(texts, translator, memory, listener.translated)
             translate_figure = StageFigure("translate", time.perf_counter() - started, _peak_rss_mb())
             start = 0
             for item in group:
-                end = start + sum(not s.verbatim for s in item.segments)
+                end = start + len(item.translatable)
                 pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
                                        translator, out_dir, force, renderer, pdf_variant, outputs))
                 start = end
