@@ -303,9 +303,9 @@ def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3") 
     else as a long brief is, in parts joined into one document: every article's parts, and a
     contents page whose page numbers come from the parts' page counts (typeset twice: once to
     know its own length, once with the numbers)."""
-    pieces = [(brief, piece) for brief in briefs for piece in parts(brief)]
     if sum(len(brief.pairs) for brief in briefs) <= part_pairs():
         return pdf(html_text, variant)
+    pieces = [(brief, piece) for brief in briefs for piece in parts(brief)]
     template = _environment().get_template("press-review-part.html")
     with _part_pool(len(pieces) + 1) as (pool, workers):
         draft = pool.submit(_typeset, press_review_html(briefs, {_anchor(b): 0 for b in briefs}), variant)
