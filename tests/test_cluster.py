@@ -67,6 +67,11 @@ def entries(memory: Path) -> int:
         return connection.execute("SELECT count(*) FROM entries").fetchone()[0]
 
 
+def remembered_sources(memory: Path) -> set[str]:
+    with sqlite3.connect(memory, timeout=30) as connection:
+        return {source for (source,) in connection.execute("SELECT source FROM entries")}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -182,7 +187,7 @@ def test_a_driver_killed_mid_run_goes_on_from_the_memory(cluster, corpus, refere
     when_memory_holds(memory, 32, run)
     run.send_signal(signal.SIGKILL)
     run.wait(timeout=30)
-    kept = entries(memory)
+    kept = remembered_sources(memory)
     again = subprocess.run(command, capture_output=True, env=environment(packages), timeout=WAIT_SECONDS)
     stderr = again.stderr.decode()
     assert again.returncode == 0, stderr
@@ -190,7 +195,9 @@ def test_a_driver_killed_mid_run_goes_on_from_the_memory(cluster, corpus, refere
                    if " from memory" in line)
     translated = sum(int(line.split(" translated")[0].rsplit(" ", 1)[1]) for line in stderr.splitlines()
                      if " translated" in line)
-    assert recalled >= kept > 0 and translated == entries(memory) - kept, stderr
+    occurrences = [pair["source"] for name in NOVELS for pair in pairs(out)[name]]
+    assert kept and recalled == sum(source in kept for source in occurrences), stderr
+    assert translated == sum(source not in kept for source in occurrences), "nothing remembered is translated again"
     assert pairs(out) == pairs(reference)
 
 
