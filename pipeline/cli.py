@@ -126,8 +126,8 @@ def _open_memory(args: argparse.Namespace) -> memory_store.TranslationMemory:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from pipeline import build, packages
-    from pipeline.translate import Translator
+    from pipeline import build, packages, runs
+    from pipeline.translate.local import Translator
 
     if not args.inputs and not DEFAULT_INPUT_DIR.is_dir():
         raise UsageError(f"no input files: put German documents into {DEFAULT_INPUT_DIR}/ or name them "
@@ -135,7 +135,7 @@ def _brief(args: argparse.Namespace) -> int:
     inputs, links = _inputs(args.inputs or [DEFAULT_INPUT_DIR])
     if not re.fullmatch(r"[\w.-]+", args.review_name):
         raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_'")
-    build.check_output_names(inputs, args.out, args.review_name)
+    runs.check_output_names(inputs, args.out, args.review_name)
     for link in links:
         print(printable(f"skipped {link}: a symbolic link in a folder is not followed (name it on the command line "
                         "to build what it points to)"), file=sys.stderr)
@@ -145,20 +145,34 @@ def _brief(args: argparse.Namespace) -> int:
     listener = _BriefListener(len(inputs), args.timings)
     with ExitStack() as stack:
         if args.scheduler:
-            from pipeline.cluster import ClusterTranslator
+            from pipeline.translate.cluster import ClusterTranslator
 
+            quiet_dask_logging()
             translator = stack.enter_context(ClusterTranslator(args.scheduler, package))
         else:
             translator = Translator(package)
         memory = stack.enter_context(_open_memory(args))
         stack.callback(listener.close)
-        run = build.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
+        run = runs.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
                                  args.pdf_variant, outputs)
     if run.review:
         print(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}", file=sys.stderr)
     if args.timings:
         print(f"threads: {run.threads}", file=sys.stderr)
     return 1 if run.failures else 0
+
+
+def quiet_dask_logging() -> None:
+    """This process is the command's: Dask's client logs tracebacks while it tries to reconnect to a
+    lost scheduler, which ``brief`` reports as one line instead. For the rest of the process, not only
+    while the client is open: its background threads go on logging after it is closed."""
+    import importlib
+    import logging
+
+    importlib.import_module("distributed")  # it sets its loggers' levels when imported: set them after
+
+    for name in ["distributed", *(name for name in logging.root.manager.loggerDict if name.startswith("distributed."))]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _outputs(listed: str) -> frozenset[str]:

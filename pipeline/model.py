@@ -268,7 +268,7 @@ class Attachment:
 class EnglishSource(Protocol):
     """Where a build's machine English comes from, written down once, as ``concurrent.futures.Executor``
     is one interface that a thread pool, a process pool and Dask's client all speak. Two speak it:
-    ``translate.Translator`` (the model in this process) and ``cluster.ClusterTranslator`` (a Dask
+    ``translate.local.Translator`` (the model in this process) and ``translate.cluster.ClusterTranslator`` (a Dask
     cluster); the build depends on this protocol, never on either class."""
 
     @property
@@ -291,6 +291,10 @@ class EnglishSource(Protocol):
     def group_sentences(self) -> int:
         """How many sentences a build hands over at a time: enough to keep every batch full, few enough
         that finished documents are rendered while the next group translates."""
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Get ready to translate ``texts`` (called before ``translate``): the local model measures
+        its thread layout on a sample, once per model and machine; a cluster has nothing to do."""
 
     def translate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
                   remember: Callable[[Sequence[str], list[Translation]], None] | None = None) -> list[Translation]:

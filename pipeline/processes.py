@@ -24,11 +24,22 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+class ProcessPool(ProcessPoolExecutor):
     """A pool of ``workers`` spawned processes that die with this one. Spawn, not fork: this process
-    runs CTranslate2's threads, which a forked child would inherit half-way. Start it from the
-    main thread: the parent-death signal follows the thread that started the worker."""
-    import multiprocessing
+    runs CTranslate2's threads, which a forked child would inherit half-way. The parent-death
+    signal follows the thread that started a worker, and a pool starts its workers as work
+    arrives, from the thread that submits it: a pool used from other threads must be ``started``
+    from the main thread first."""
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+
+        super().__init__(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                         initializer=die_with_parent, initargs=(os.getpid(),))
+        self.workers = workers
+
+    def started(self) -> "ProcessPool":
+        """Start every worker now, from this thread: a task each, submitted before any is idle."""
+        for future in [self.submit(os.getpid) for _ in range(self.workers)]:
+            future.result()
+        return self

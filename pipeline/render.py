@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from pipeline.processes import ProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -283,31 +283,39 @@ def parts(brief: Brief, size: int | None = None) -> list[BriefPart]:
             for index, group in enumerate(groups)]
 
 
-def brief_pdf(brief: Brief, html_text: str, variant: str = "a-3", attachments: tuple = ()) -> bytes:
+def brief_pdf(brief: Brief, html_text: str, variant: str = "a-3", attachments: tuple = (),
+              typesetters: ProcessPool | None = None) -> bytes:
     """The brief's PDF: typeset at once (``html_text``) when it is short; else in parts, as many
-    at a time as there are CPUs, each in its own process, then joined into one document with
-    continuous page numbers, one outline and one structure tree (``pipeline.pdf.join``)."""
+    at a time as there are typesetters, then joined into one document with continuous page
+    numbers, one outline and one structure tree (``pipeline.pdf.join``). ``typesetters``: the
+    build's processes (``processes.ProcessPool``); without them, a short brief is typeset in this
+    process and a long one in processes of its own."""
     pieces = parts(brief)
     if len(pieces) == 1:
+        if typesetters is not None:
+            return typesetters.submit(pdf, html_text, variant, attachments).result()
         return pdf(html_text, variant, attachments)
     template = _environment().get_template("brief.html")
-    with _part_pool(len(pieces)) as (pool, workers):
+    with _part_pool(len(pieces), typesetters) as pool:
         submitted = [pool.submit(_typeset, template.render(article=_context(brief, part=piece)), variant,
                                  attachments if piece.opening else ())
                      for piece in pieces]
-        return _joined(pool, workers, brief.document.title, [future.result() for future in submitted])
+        return _joined(pool, brief.document.title, [future.result() for future in submitted])
 
 
-def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3") -> bytes:
+def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3",
+                     typesetters: ProcessPool | None = None) -> bytes:
     """The press review's PDF: typeset at once (``html_text``) when its briefs are short together;
     else as a long brief is, in parts joined into one document: every article's parts, and a
     contents page whose page numbers come from the parts' page counts (typeset twice: once to
-    know its own length, once with the numbers)."""
+    know its own length, once with the numbers). ``typesetters`` as for ``brief_pdf``."""
     if sum(len(brief.pairs) for brief in briefs) <= part_pairs():
+        if typesetters is not None:
+            return typesetters.submit(pdf, html_text, variant).result()
         return pdf(html_text, variant)
     pieces = [(brief, piece) for brief in briefs for piece in parts(brief)]
     template = _environment().get_template("press-review-part.html")
-    with _part_pool(len(pieces) + 1) as (pool, workers):
+    with _part_pool(len(pieces) + 1, typesetters) as pool:
         draft = pool.submit(_typeset, press_review_html(briefs, {_anchor(b): 0 for b in briefs}), variant)
         submitted = [pool.submit(_typeset, template.render(article=_context(brief, anchor=_anchor(brief), part=piece)),
                                  variant) for brief, piece in pieces]
@@ -316,26 +324,26 @@ def press_review_pdf(briefs: list[Brief], html_text: str, variant: str = "a-3") 
         for (brief, _), part in zip(pieces, typeset):
             pages.setdefault(_anchor(brief), page)
             page += part.pages
-        contents = _typeset(press_review_html(briefs, pages), variant)
+        contents = pool.submit(_typeset, press_review_html(briefs, pages), variant).result()
         if contents.pages != draft.result().pages:
             raise RuntimeError("the press review's contents changed length once numbered")
-        return _joined(pool, workers, "Press review", [contents, *typeset])
+        return _joined(pool, "Press review", [contents, *typeset])
 
 
 @contextmanager
-def _part_pool(parts_count: int) -> Iterator[tuple[ProcessPoolExecutor, int]]:
-    """Processes that typeset parts, as many as there are CPUs (or parts); they die with this one."""
-    from pipeline.processes import process_pool
+def _part_pool(parts_count: int, typesetters: ProcessPool | None) -> Iterator[ProcessPool]:
+    """The given typesetters, or processes of their own: as many as there are CPUs (or parts)."""
+    if typesetters is not None:
+        yield typesetters
+        return
+    with ProcessPool(min(parts_count, len(os.sched_getaffinity(0)))) as pool:
+        yield pool
 
-    workers = min(parts_count, len(os.sched_getaffinity(0)))
-    with process_pool(workers) as pool:
-        yield pool, workers
 
-
-def _joined(pool: ProcessPoolExecutor, workers: int, title: str, typeset: list[pdf_output.TypesetPart]) -> bytes:
+def _joined(pool: ProcessPool, title: str, typeset: list[pdf_output.TypesetPart]) -> bytes:
     """Typeset parts as one document, numbered ``Page n of N`` throughout."""
     total = sum(part.pages for part in typeset)
-    step = min(NUMBERED_PAGES, -(-total // workers))
+    step = min(NUMBERED_PAGES, -(-total // pool.workers))
     numbers = [pool.submit(_page_numbers, title, first, min(step, total + 1 - first), total)
                for first in range(1, total + 1, step)]
     # Joining holds the whole document's objects: in a worker, so that this process stays as it was.

@@ -52,7 +52,7 @@ def fixture_package(fixture_archive):
 
 @pytest.fixture(scope="session")
 def translator(fixture_package):
-    from pipeline.translate import Translator
+    from pipeline.translate.local import Translator
 
     return Translator(fixture_package)
 

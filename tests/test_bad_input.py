@@ -100,7 +100,7 @@ def test_gives_a_correct_brief(built_briefs, name):
 
 def test_a_sentence_longer_than_the_model_input_is_translated_in_parts_and_flagged(built_briefs, translator):
     out, _ = built_briefs
-    from pipeline.translate import MAX_INPUT_TOKENS
+    from pipeline.translate.local import MAX_INPUT_TOKENS
 
     assert len(translator.tokenize(LONG_CLAUSES)) > MAX_INPUT_TOKENS
     pairs = assert_no_text_lost(LONG_CLAUSES, out, "longer-than-model-input")

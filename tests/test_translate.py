@@ -6,7 +6,7 @@ import ctranslate2
 from argostranslate.package import Package
 
 from pipeline import read, segment
-from pipeline.translate import MAX_BATCH_TOKENS, _batches
+from pipeline.translate.local import MAX_BATCH_TOKENS, _batches
 
 
 def argos_reference(package_path, sentence):
@@ -70,19 +70,28 @@ def test_progress_is_reported_per_batch(translator):
 
 
 def test_the_thread_layout_is_measured_once_and_never_changes_the_english(fixture_package, tmp_path, monkeypatch):
-    from pipeline.translate import CALIBRATION_SENTENCES, Translator
+    from pipeline.translate.layouts import CALIBRATION_SENTENCES, LAYOUTS_FILE, Layout
+    from pipeline.translate.local import Translator
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # a machine that has not measured this model yet
     sentences = [s for s in article_sentences() * 20][: 2 * CALIBRATION_SENTENCES + 5]
     measured = Translator(fixture_package, threads=2)
-    assert measured.candidates() == [(2, 1), (1, 2)]
+    assert measured.candidates() == [Layout(2, 1), Layout(1, 2)]
     assert "not yet measured" in measured.configuration
     english = [t.text for t in measured.translate(sentences)]
+    assert "not yet measured" in measured.configuration, "translating alone measures nothing"
+    assert not list(tmp_path.rglob(LAYOUTS_FILE)), "nor writes the cache"
+    calibration = measured.calibrate(sentences)
+    assert set(calibration.seconds) == {Layout(2, 1), Layout(1, 2)} and calibration.sentences == CALIBRATION_SENTENCES
+    assert "not yet measured" in measured.configuration, "a calibration is a result, not a change"
+    measured.prepare(sentences)
     assert "measured now" in measured.configuration and " s on " in measured.configuration
+    assert [t.text for t in measured.translate(sentences)] == english
     cached = Translator(fixture_package, threads=2)
     assert "measured on this machine" in cached.configuration  # remembered, not measured again
     for layout in ("2x1", "1x2"):
         monkeypatch.setenv("PIPELINE_THREADS", layout)
         forced = Translator(fixture_package, threads=2)
+        forced.prepare(sentences)
         assert "set by PIPELINE_THREADS" in forced.configuration
         assert [t.text for t in forced.translate(sentences)] == english, layout

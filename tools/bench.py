@@ -61,7 +61,7 @@ def _peak_rss_mb() -> float:
 
 def _translator():
     from pipeline import packages
-    from pipeline.translate import Translator
+    from pipeline.translate.local import Translator
 
     return Translator(packages.find_package())
 
@@ -75,6 +75,7 @@ def _corpus_sentences(corpus: dict) -> list[str]:
 def measure_pipeline(corpus: dict) -> dict:
     translator = _translator()
     sentences = _corpus_sentences(corpus)
+    translator.prepare(sentences)  # the thread layout, as a build chooses it
     translator.translate(["Guten Morgen."])  # loads the model
     started = time.perf_counter()
     translations = translator.translate(sentences)
@@ -84,11 +85,12 @@ def measure_pipeline(corpus: dict) -> dict:
 
 def measure_limit(corpus: dict) -> dict:
     """CTranslate2 alone: tokenized input, the pipeline's model, threads and decoding settings, its own batching."""
-    from pipeline.translate import MAX_BATCH_SENTENCES
+    from pipeline.translate.local import MAX_BATCH_SENTENCES
 
     translator = _translator()
     settings = translator.settings
     tokenized = [translator.tokenize(sentence) for sentence in _corpus_sentences(corpus)]
+    translator.prepare(_corpus_sentences(corpus))
     model = translator.model
     prefix = translator.target_prefix
     options = dict(
@@ -163,7 +165,7 @@ def measure_brief(source: Path, cold: bool) -> dict:
     RSS per stage, and the peak of all its processes together and of its largest worker.
     ``cold``: with an empty translation memory; else with the memory the last run of this
     source left."""
-    from pipeline import build
+    from pipeline import runs
     from pipeline.memory import TranslationMemory
 
     out = WORK / source.stem
@@ -172,7 +174,7 @@ def measure_brief(source: Path, cold: bool) -> dict:
     for stale in WORK.glob(f"{source.stem}-memory.sqlite*") if cold else ():
         stale.unlink()
     with TranslationMemory(memory_path) as memory, ProcessTreeMemory() as tree:
-        result = build.build_brief(source, out, _translator(), memory, force=True)
+        result = runs.build_brief(source, out, _translator(), memory, force=True)
     pages = subprocess.run(["pdfinfo", str(out / f"{source.stem}.pdf")], capture_output=True, text=True).stdout
     page_count = next((int(line.split()[-1]) for line in pages.splitlines() if line.startswith("Pages:")), None)
     return {"stages": [asdict(figure) for figure in result.figures], "pairs": len(result.brief.pairs),
@@ -194,6 +196,7 @@ def measure_translate_only(folder: str) -> dict:
     started = time.perf_counter()
     texts = [s.text for path in sorted(Path(folder).iterdir()) for s in segment.segment(read.read_document(path))]
     translator = _translator()
+    translator.prepare(texts)
     translator.translate(texts)
     return {"seconds": time.perf_counter() - started, "sentences": len(texts), "threads": translator.configuration}
 
@@ -226,12 +229,13 @@ def measure_cluster(count: int) -> dict:
 
     from distributed import Client
 
-    from pipeline.cluster import BATCH_SENTENCES, ClusterTranslator
+    from pipeline.translate.cluster import BATCH_SENTENCES, ClusterTranslator
     from pipeline.memory import TranslationMemory
 
     sentences = eltec_sentences(count)
     warm_up = eltec_sentences(count + 4 * BATCH_SENTENCES)[count:]
     local = _translator()
+    local.prepare(sentences)
     local.translate(warm_up)
     started = time.perf_counter()
     local_english = [translation.text for translation in local.translate(sentences)]

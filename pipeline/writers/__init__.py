@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
+from pipeline.processes import ProcessPool
+
 from pipeline.writers import html, json, pdf, review, tmx, xliff
 
 WRITERS: dict[str, ModuleType] = {"html": html, "review": review, "tmx": tmx, "xlf": xliff, "json": json, "pdf": pdf}
@@ -26,6 +28,8 @@ class Options:
     pdf_variant: str
     file_names: dict[str, str]
     """Each output's file name, by ``--outputs`` name (the PDF names its attachments so)."""
+    typesetters: ProcessPool | None = None
+    """The build's processes for typesetting PDFs (``render.brief_pdf``), if it has them."""
 
 
 def needed(chosen: frozenset[str]) -> list[str]:

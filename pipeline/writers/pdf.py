@@ -17,4 +17,5 @@ def render(brief, made: dict[str, bytes], options) -> bytes:
 
     attachments = tuple(Attachment(options.file_names[name], made[name], relationship, description)
                         for name, relationship, description in ATTACHED)
-    return templates.brief_pdf(brief, made["html"].decode("utf-8"), options.pdf_variant, attachments)
+    return templates.brief_pdf(brief, made["html"].decode("utf-8"), options.pdf_variant, attachments,
+                               options.typesetters)

@@ -6,7 +6,9 @@ batches (``Client.submit`` with retries, never actors, which are not restarted w
 worker dies); each batch's English goes into the memory as it arrives, so the memory is the
 checkpoint of a long run. Each worker loads its own copy of the model package once, and
 must have the very package the driver has (name, version and weights' fingerprint).
-Workers import this module: ``pipeline`` must be importable on them.
+Workers import this module: ``pipeline`` must be importable on them. Dask's client logs tracebacks
+while it tries to reconnect to a lost scheduler; how loud a process is is its owner's choice (the
+CLI silences Dask, see ``cli.quiet_dask_logging``), not this module's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import cached_property
 
 from pipeline.errors import ClusterError
 from pipeline.model import DecodingSettings, ModelPackage, Translation
-from pipeline.translate import Translator
+from pipeline.translate.local import Translator
 
 BATCH_SENTENCES = 32
 """Sentences a task: a worker that dies costs a few seconds of work, and one batch of the local
@@ -55,6 +57,9 @@ class ClusterTranslator:
     @property
     def group_sentences(self) -> int:
         return BATCH_SENTENCES * BATCHES_PER_THREAD * max(1, self._threads)
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Nothing to measure: each worker translates with its own threads."""
 
     def _workers(self) -> dict:
         return self._client.scheduler_info()["workers"]
@@ -130,15 +135,8 @@ class ClusterTranslator:
 
 
 def _connect(address: str):
-    import logging
-
     from distributed import Client
 
-    # Its reconnection attempts log tracebacks; a lost scheduler is reported as one line instead. For
-    # the rest of the process, not only while the client is open: its background threads go on
-    # logging after close(), up to the interpreter's exit (restoring the levels on close was tried).
-    for name in ["distributed", *(name for name in logging.root.manager.loggerDict if name.startswith("distributed."))]:
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:

@@ -1,4 +1,4 @@
-"""Translate stage: German sentences → English, with an Argos package on CTranslate2.
+"""The local source of English: German sentences → English with an Argos package on CTranslate2, in this process.
 
 The text is what Argos Translate itself gives for each sentence: the package's
 own tokenizer (SentencePiece or BPE) and ``target_prefix``, Argos' decoding
@@ -12,7 +12,6 @@ downloads models.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections import deque
@@ -20,22 +19,17 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.cache import cache_path, store
 from pipeline.model import DecodingSettings, Engine, ModelPackage, Translation
+from pipeline.translate import layouts
+from pipeline.translate.layouts import CALIBRATION_SENTENCES, Layout, LayoutChoice
 
 MAX_BATCH_SENTENCES = 32
 MAX_BATCH_TOKENS = 512
 """Padded source tokens per batch. The decoder's cache grows with batch × beam × output
 length, so batches of long sentences hold fewer of them: memory stays flat, speed is the same."""
-MAX_PARALLEL_BATCHES = 4
 MAX_INPUT_TOKENS = 1024
 """CTranslate2's default input limit, which Argos Translate runs with. Longer sentences are
 translated in parts instead of being truncated."""
-CALIBRATION_SENTENCES = 48
-"""Sentences translated with each thread layout to choose one for a model and machine."""
-LAYOUTS_FILE = "thread-layouts.json"
-LAYOUT_VARIABLE = "PIPELINE_THREADS"
-"""``2x1``: parallel batches × threads per batch, instead of the layout measured for this machine."""
 _CLAUSE_ENDS = (",", ";", ":", ")", "–", "—")
 _WORD_START = "▁"
 """SentencePiece marks the first piece of a word with it."""
@@ -49,8 +43,8 @@ class Translator:
         self.package = package
         self.settings = settings
         self._threads = threads or os.cpu_count() or 1
-        self._layout, self._how_chosen = _layout_from_environment()
-        self._loaded: tuple[int, int] | None = None
+        self._chosen: LayoutChoice | None = layouts.from_environment()
+        self._loaded_layout: Layout | None = None
 
     @cached_property
     def engine(self) -> Engine:
@@ -59,21 +53,48 @@ class Translator:
                       settings=self.settings.describe())
 
     @property
+    def layout(self) -> LayoutChoice:
+        """The thread layout in use: chosen (by the environment or ``prepare``), else the one measured
+        before for this model and machine, else the first candidate."""
+        return (self._chosen or layouts.remembered(self._layout_key(), self.candidates())
+                or LayoutChoice(self.candidates()[0], "default, not yet measured"))
+
+    @property
     def configuration(self) -> str:
         """How CTranslate2's threads are laid out, and why (for ``--timings``)."""
-        layout = self._layout or self._cached_layout() or self.candidates()[0]
-        return (f"{layout[0]} parallel batch{'es' if layout[0] > 1 else ''} × {layout[1]} thread{'s' if layout[1] > 1 else ''} "
-                f"each ({self._how_chosen or 'default, not yet measured'})")
+        return self.layout.describe()
 
-    def candidates(self) -> list[tuple[int, int]]:
-        """Layouts worth trying on this many cores: parallel batches × threads per batch.
-        Beam search has sequential work between its matrix products, so independent batches
-        often keep cores busier; on some CPUs (AVX2 with oneDNN) one batch on all cores wins."""
-        parallel = min(self._threads, MAX_PARALLEL_BATCHES)
-        layouts = [(parallel, max(1, self._threads // parallel)), (1, self._threads)]
-        if self._threads >= 4:
-            layouts.append((self._threads // 2, 2))
-        return list(dict.fromkeys(layouts))
+    def candidates(self) -> list[Layout]:
+        """Layouts worth trying on this many cores (``layouts.candidates``)."""
+        return layouts.candidates(self._threads)
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Before a translation large enough to tell layouts apart: measure each on a sample of
+        ``texts`` and keep the fastest, for this run and (in the cache folder) for this model and
+        machine. Once measured, set or chosen, nothing is done."""
+        if self._chosen is not None or len(self.candidates()) < 2 or len(texts) < 2 * CALIBRATION_SENTENCES:
+            return
+        self._chosen = layouts.remembered(self._layout_key(), self.candidates())
+        if self._chosen is None:
+            self._use(layouts.remember(self._layout_key(), self.calibrate(texts)))
+
+    def calibrate(self, texts: Sequence[str]) -> layouts.Calibration:
+        """Translate the same sample of ``texts`` with each candidate layout and time it."""
+        units = [part for text in texts for part in _parts(self.tokenize(text), MAX_INPUT_TOKENS)]
+        sample = units[:: max(1, len(units) // CALIBRATION_SENTENCES)][:CALIBRATION_SENTENCES]
+
+        def run(layout: Layout) -> float:
+            model = self._load(layout)
+            started = time.perf_counter()
+            self._run(model, sample, layout.parallel, None)
+            return time.perf_counter() - started
+
+        return layouts.calibrate(self.candidates(), run, len(sample))
+
+    def _use(self, choice: LayoutChoice) -> None:
+        if self._loaded_layout != choice.layout:
+            self.__dict__.pop("_model", None)  # load again with the layout just chosen
+        self._chosen = choice
 
     @cached_property
     def _argos(self):
@@ -83,46 +104,20 @@ class Translator:
 
     @cached_property
     def _model(self):
-        if self._layout is None:
-            self._layout = self._cached_layout() or self.candidates()[0]
-        self._loaded = self._layout
-        return self._load(self._layout)
+        self._loaded_layout = self.layout.layout
+        return self._load(self._loaded_layout)
 
-    def _load(self, layout: tuple[int, int]):
+    def _load(self, layout: Layout):
         import ctranslate2
 
         return ctranslate2.Translator(str(self.package.path / "model"), device="cpu",
                                       compute_type=self.settings.compute_type,
-                                      inter_threads=layout[0], intra_threads=layout[1])
+                                      inter_threads=layout.parallel, intra_threads=layout.threads)
 
-    def _cache_key(self) -> str:
+    def _layout_key(self) -> str:
         import ctranslate2
 
-        return f"{self.engine.model}|{_cpu_name()}|{self._threads} cores|ctranslate2 {ctranslate2.__version__}"
-
-    def _cached_layout(self) -> tuple[int, int] | None:
-        entry = _read_layouts().get(self._cache_key())
-        if entry and tuple(entry["layout"]) in self.candidates():
-            self._how_chosen = self._how_chosen or f"measured on this machine: {entry['note']}"
-            return tuple(entry["layout"])
-        return None
-
-    def _calibrate(self, units: list[list[str]]) -> None:
-        """Translate a sample with each layout, keep the fastest, and remember it for this model and machine."""
-        sample = units[:: max(1, len(units) // CALIBRATION_SENTENCES)][:CALIBRATION_SENTENCES]
-        timings = {}
-        for layout in self.candidates():
-            model = self._load(layout)
-            started = time.perf_counter()
-            self._run(model, sample, layout[0], None)
-            timings[layout] = time.perf_counter() - started
-            del model
-        best = min(timings, key=timings.get)
-        note = ", ".join(f"{a}×{b} {seconds:.2f} s" for (a, b), seconds in timings.items()) + f" on {len(sample)} sentences"
-        self._layout, self._how_chosen = best, f"measured now: {note}"
-        layouts = _read_layouts()
-        layouts[self._cache_key()] = {"layout": list(best), "note": note}
-        _write_layouts(layouts)
+        return f"{self.engine.model}|{layouts.cpu_name()}|{self._threads} cores|ctranslate2 {ctranslate2.__version__}"
 
     def tokenize(self, text: str) -> list[str]:
         return self._argos.tokenizer.encode(text)
@@ -139,7 +134,7 @@ class Translator:
 
         A sentence longer than ``MAX_INPUT_TOKENS`` is cut into parts (see ``_parts``),
         translated part by part and joined, never truncated. Batches are queued a few
-        ahead; CTranslate2 decodes up to ``_parallel_batches`` of them at a time.
+        ahead; CTranslate2 decodes the layout's parallel batches at a time (``prepare`` chooses it).
         """
         units: list[list[str]] = []
         owners: list[int] = []
@@ -147,11 +142,6 @@ class Translator:
             for part in _parts(self.tokenize(text), MAX_INPUT_TOKENS):
                 units.append(part)
                 owners.append(index)
-        if self._layout is None and self._cached_layout() is None and len(units) >= 2 * CALIBRATION_SENTENCES \
-                and len(self.candidates()) > 1:
-            self._calibrate(units)
-        if self._loaded != (self._layout or self._cached_layout() or self.candidates()[0]):
-            self.__dict__.pop("_model", None)  # load again with the layout just chosen
         units_of: list[list[int]] = [[] for _ in texts]
         for unit, owner in enumerate(owners):
             units_of[owner].append(unit)
@@ -169,7 +159,8 @@ class Translator:
             if remember and done:
                 remember([texts[i] for i in done], [_joined([decoded[u] for u in units_of[i]]) for i in done])
 
-        decoded = self._run(self._model, units, self._loaded[0], finished)
+        model = self._model
+        decoded = self._run(model, units, self._loaded_layout.parallel, finished)
         return [_joined([decoded[unit] for unit in units]) for units in units_of]
 
     def _run(self, model, units: list[list[str]], parallel: int,
@@ -238,44 +229,6 @@ class Translator:
         """English text, mean log-probability per token and token count (with the end token) of one hypothesis."""
         length = len(tokens) + 1
         return self.detokenize(tokens), _per_token(score, length, self.settings.length_penalty), length
-
-
-def _layout_from_environment() -> tuple[tuple[int, int] | None, str]:
-    value = os.environ.get(LAYOUT_VARIABLE, "").strip()
-    if not value:
-        return None, ""
-    try:
-        parallel, threads = (int(n) for n in value.lower().split("x"))
-        if parallel < 1 or threads < 1:
-            raise ValueError
-    except ValueError:
-        from pipeline.errors import UsageError
-
-        raise UsageError(f"{LAYOUT_VARIABLE}={value!r}: expected parallel batches x threads per batch, e.g. 2x1") from None
-    return (parallel, threads), f"set by {LAYOUT_VARIABLE}"
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or platform.machine()
-
-
-def _read_layouts() -> dict:
-    try:
-        return json.loads(cache_path(LAYOUTS_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_layouts(layouts: dict) -> None:
-    store(cache_path(LAYOUTS_FILE), json.dumps(layouts, indent=1).encode("utf-8"))
 
 
 def _joined(parts: list) -> Translation:
