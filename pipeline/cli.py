@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", type=Path, default=Path("."), help="folder to write them into (default: here)")
     extract.set_defaults(handler=_extract)
 
+    aligner = verbs.add_parser("align", help="align a German document with its existing English: beads as JSON lines")
+    aligner.add_argument("german", type=Path, metavar="DE_FILE")
+    aligner.add_argument("english", type=Path, metavar="EN_FILE")
+    aligner.set_defaults(handler=_align)
+
     qa = verbs.add_parser("qa", help='check pairs: JSON lines {"id", "source", "target"[, "score"]} on stdin → flags on stdout')
     qa.set_defaults(handler=_qa)
 
@@ -332,6 +337,22 @@ def _extract(args: argparse.Namespace) -> int:
         target = args.out / Path(name).name  # never a path from inside the PDF
         build.write_atomically(target, data)
         print(f"wrote {target} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _align(args: argparse.Namespace) -> int:
+    """One JSON object a line per bead, in order: its kind, score, the German sentence ids and text,
+    and the English sentences' positions (0-based) and text."""
+    from pipeline import read, segment
+    from pipeline.align import beads
+
+    german = [s for s in segment.segment(read.read_document(args.german)) if not s.verbatim]
+    english = segment.english_sentences(read.read_document(args.english))
+    for bead in beads.align_segments(german, english):
+        print(json.dumps({"bead": bead.kind, "score": None if bead.score is None else round(bead.score, 4),
+                          "de": [german[i].id for i in bead.german], "en": list(bead.english),
+                          "german": " ".join(german[i].text for i in bead.german),
+                          "english": " ".join(english[j].text for j in bead.english)}, ensure_ascii=False))
     return 0
 
 

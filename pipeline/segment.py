@@ -55,6 +55,30 @@ def _punkt():
     return PunktSentenceTokenizer(params)
 
 
+@lru_cache(maxsize=1)
+def _english_punkt():
+    """NLTK's English Punkt tokenizer (its own parameters, shipped as Python data), for English that
+    is aligned to the German rather than translated from it."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    from punkt.data import english
+
+    params = PunktParameters()
+    params.abbrev_types = set(english.ABBREV_TYPES)
+    params.collocations = set(english.COLLOCATIONS)
+    params.sent_starters = set(english.SENT_STARTERS)
+    params.ortho_context = defaultdict(int, english.ORTHO_CONTEXT)
+    return PunktSentenceTokenizer(params)
+
+
+def english_sentences(document: Document) -> tuple[Segment, ...]:
+    """An English document's sentences (NLTK's English Punkt), with ids ``p<n>.s<m>``; code is left out
+    (it is kept as it is on the German side)."""
+    return tuple(Segment(id=f"p{paragraph.number}.s{index}", paragraph=paragraph.number, text=paragraph.text[start:end],
+                         start=start, end=end)
+                 for paragraph in document.paragraphs if paragraph.kind != "code"
+                 for index, (start, end) in enumerate(_english_punkt().span_tokenize(paragraph.text), start=1))
+
+
 def splitter_name() -> str:
     import nltk
 
