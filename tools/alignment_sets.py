@@ -128,23 +128,31 @@ def score(predicted: Iterable[Iterable[GoldBead]], gold: Iterable[Iterable[GoldB
     strict_hits = lax_predicted = lax_gold = predicted_count = gold_count = deleted = deleted_found = 0
     for found, truth in zip(predicted, gold):
         found, truth = [tuple(map(tuple, b)) for b in found], [tuple(map(tuple, b)) for b in truth]
-        truth_set = set(truth)
-        strict_hits += sum(bead in truth_set for bead in found)
-        lax_predicted += sum(_overlaps(bead, truth) for bead in found)
-        lax_gold += sum(_overlaps(bead, found) for bead in truth)
+        found_set, truth_set = set(found), set(truth)
+        strict_hits += len(found_set & truth_set)
+        truth_index, found_index = _by_german(truth), _by_german(found)
+        lax_predicted += sum(_overlaps(bead, truth_index, truth_set) for bead in found)
+        lax_gold += sum(_overlaps(bead, found_index, found_set) for bead in truth)
         predicted_count += len(found)
         gold_count += len(truth)
-        found_set = set(found)
         deleted += sum(1 for bead in truth if not bead[1])
         deleted_found += sum(1 for bead in truth if not bead[1] and bead in found_set)
     return BeadScores(strict_hits / predicted_count, strict_hits / gold_count, lax_predicted / predicted_count,
                       lax_gold / gold_count, deleted, deleted_found)
 
 
-def _overlaps(bead: GoldBead, others: list[GoldBead]) -> bool:
-    """Lax: the bead shares a German and an English sentence with one of ``others`` (1:0 and 0:1
-    beads must be found exactly)."""
+def _by_german(beads: list[GoldBead]) -> dict[int, list[GoldBead]]:
+    index: dict[int, list[GoldBead]] = {}
+    for bead in beads:
+        for german in bead[0]:
+            index.setdefault(german, []).append(bead)
+    return index
+
+
+def _overlaps(bead: GoldBead, others: dict[int, list[GoldBead]], exact: set[GoldBead]) -> bool:
+    """Lax: the bead shares a German and an English sentence with another (1:0 and 0:1 beads must
+    be found exactly)."""
     if not bead[0] or not bead[1]:
-        return bead in others
-    german, english = set(bead[0]), set(bead[1])
-    return any(german & set(o[0]) and english & set(o[1]) for o in others)
+        return bead in exact
+    english = set(bead[1])
+    return any(english & set(other[1]) for german in bead[0] for other in others.get(german, ()))

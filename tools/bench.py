@@ -59,6 +59,9 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+ALIGN_SENTENCES = 10_000
+
+
 def _translator():
     from pipeline import packages
     from pipeline.translate.local import Translator
@@ -187,6 +190,26 @@ def _words_file(count: int) -> Path:
     path = WORK / f"words-{count}.txt"
     path.write_text("\n\n".join(f"Wort{n}" for n in range(count)) + "\n", "utf-8")
     return path
+
+
+def measure_alignment(count: int) -> dict:
+    """The aligner on a document pair of ``count`` sentences (newstest2021 and PUD, repeated, then
+    perturbed), from reading the dictionary on: seconds, peak memory and bead scores."""
+    from pipeline.align import beads
+    from tools import alignment_sets
+
+    shared = ROOT.parent / "shared" / "data"
+    pairs = (alignment_sets.pairs_of(shared / "newstest2021-de-en.jsonl")
+             + alignment_sets.pairs_of(shared / "ud-german-pud-half.jsonl"))
+    case = alignment_sets.perturbed("bench", (pairs * (count // len(pairs) + 1))[:count], [en for _, en in pairs], 3)
+    started = time.perf_counter()
+    found = beads.align(case.german, case.english)
+    seconds = time.perf_counter() - started
+    scores = alignment_sets.score([[(b.german, b.english) for b in found]], [case.gold])
+    return {"german_sentences": len(case.german), "english_sentences": len(case.english),
+            "seconds": round(seconds, 2), "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "strict_f1": round(scores.strict_f1, 4), "lax_f1": round(scores.lax_f1, 4),
+            "deleted_found": f"{scores.deleted_found}/{scores.deleted}"}
 
 
 def measure_translate_only(folder: str) -> dict:
@@ -461,6 +484,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
     novel, novel_at_once, words = pdf["novel_brief"], pdf["novel_at_once"], pdf["words_brief"]
     cluster = _run_side(own + ["cluster", str(CLUSTER_SENTENCES if limit is None else 5 * limit)], env, "cluster")
     hostile = measure_hostile(env) if limit is None else None
+    alignment = _run_side(own + ["align", str(ALIGN_SENTENCES if limit is None else 20 * limit)], env, "align")
     stage = _stage_figure
     report = {
         "corpus": {"file": NOVEL.name, "sentences": len(sources), "paragraphs": len(corpus["paragraphs"]),
@@ -495,6 +519,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
         "words_all_processes_peak_rss_mb": words["all_processes_peak_rss_mb"] if words else None,
         "words_largest_worker_peak_rss_mb": words["largest_worker_peak_rss_mb"] if words else None,
         "cluster": cluster,
+        "alignment": alignment,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -543,6 +568,8 @@ def run_only(case: str, model: Path, out: Path) -> dict:
     if case == "hostile":
         report = {"hostile": measure_hostile(env)}
         print_hostile(report["hostile"])
+    elif case == "align":
+        report = {"alignment": _run_side(own + ["align", str(ALIGN_SENTENCES)], env, "align")}
     else:
         report = ({"cluster": _run_side(own + ["cluster", str(CLUSTER_SENTENCES)], env, "cluster")}
                   if case == "cluster" else _pdf_cases(own, env))
@@ -673,10 +700,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-peer", action="store_true",
                         help="reuse the last Argos run if it was on the same corpus and model (it does not depend on "
                              "the pipeline's code, and takes most of the time)")
-    parser.add_argument("--only", choices=("pdf", "cluster", "hostile"),
+    parser.add_argument("--only", choices=("pdf", "cluster", "hostile", "align"),
                         help="only this case: pdf (the novel's PDF in parts and at once, 20,000 one-word paragraphs), "
                              "cluster (one process against two one-thread workers) or hostile (every generated "
-                             "hostile input: seconds and largest process); writes output/bench-CASE.json")
+                             "hostile input: seconds and largest process) or align (a 10,000-sentence document pair, "
+                             "perturbed); writes output/bench-CASE.json")
     parser.add_argument("--measure", nargs=3, metavar=("SIDE", "CORPUS", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -685,6 +713,8 @@ def main(argv: list[str] | None = None) -> int:
             result = measure_brief(NOVEL if side == "novel" else _words_file(20_000), corpus_file == "cold")
         elif side == "cluster":
             result = measure_cluster(int(corpus_file))
+        elif side == "align":
+            result = measure_alignment(int(corpus_file))
         elif side == "translate-only":
             result = measure_translate_only(corpus_file)
         else:
