@@ -21,9 +21,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__, align, checks, read, render, segment, writers
-from pipeline.errors import PipelineError
+from pipeline.align import beads
+from pipeline.errors import InputError, PipelineError
 from pipeline.memory import TranslationMemory
-from pipeline.model import Brief, Document, EnglishSource, Segment, Signature, Translation
+from pipeline.model import Alignment, Brief, Document, EnglishSource, Segment, Signature, Translation
 from pipeline.pdf import DEFAULT_VARIANT
 from pipeline.processes import ProcessPool
 from pipeline.writers.json import to_json
@@ -62,10 +63,13 @@ class MemoryUse:
     """Of those from memory, segments with human English."""
     translated: int
     """Segments whose English the model produced in this build."""
+    aligned: int = 0
+    """Segments whose English came from an existing translation (``brief --english``)."""
 
     def line(self) -> str:
         human = f" ({self.human} human)" if self.human else ""
-        return f"{self.segments} segments: {self.from_memory} from memory{human}, {self.translated} translated"
+        aligned = f", {self.aligned} from the English" if self.aligned else ""
+        return f"{self.segments} segments: {self.from_memory} from memory{human}, {self.translated} translated{aligned}"
 
 
 @dataclass(frozen=True)
@@ -79,16 +83,42 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
+class HumanEnglish:
+    """An existing English translation aligned to a document's translatable segments."""
+
+    file: str
+    english: tuple[Translation | None, ...]
+    """Per translatable segment: its English (origin ``human``; empty for the later German sentences
+    of a bead, whose English the first one shows), or ``None`` where the English has nothing (1:0)."""
+    alignments: tuple[Alignment, ...]
+    """Per translatable segment: its bead."""
+
+    def filled(self, translations: Sequence[Translation]) -> list[Translation]:
+        """The English of every translatable segment, ``translations`` where the English has none."""
+        given = iter(translations)
+        return [known if known is not None else next(given) for known in self.english]
+
+
+@dataclass(frozen=True)
 class Prepared:
     path: Path
     document: Document
     segments: tuple[Segment, ...]
     figures: tuple[StageFigure, ...]
+    english: HumanEnglish | None = None
 
     @property
     def translatable(self) -> tuple[Segment, ...]:
-        """The segments that go to the English source (code is kept as it is)."""
+        """The segments that have English (code is kept as it is)."""
         return tuple(s for s in self.segments if not s.verbatim)
+
+    @property
+    def to_translate(self) -> tuple[Segment, ...]:
+        """The segments that go to the English source: all translatable ones, or with an existing
+        English those it has nothing for."""
+        if self.english is None:
+            return self.translatable
+        return tuple(s for s, known in zip(self.translatable, self.english.english) if known is None)
 
 
 @dataclass(frozen=True)
@@ -101,14 +131,51 @@ class Checked:
     figures: tuple[StageFigure, ...]
 
 
-def read_and_segment(path: Path) -> Prepared:
-    """Read a document and cut it into segments (``pipeline.read``, ``pipeline.segment``)."""
+def read_and_segment(path: Path, english: Path | None = None) -> Prepared:
+    """Read a document and cut it into segments (``pipeline.read``, ``pipeline.segment``); with the
+    path of its existing ``english``, align that with them (``align_english``)."""
     clock = StageClock()
     document = read.read_document(path)
     clock.lap("read")
-    segments = segment.segment(document)
+    segments = tuple(segment.segment(document))
     clock.lap("segment")
-    return Prepared(path, document, tuple(segments), tuple(clock.figures))
+    human = None
+    if english is not None:
+        human = align_english([s for s in segments if not s.verbatim], english)
+        clock.lap("align english")
+    return Prepared(path, document, segments, tuple(clock.figures), human)
+
+
+def align_english(segments: Sequence[Segment], path: Path) -> HumanEnglish:
+    """Read the English at ``path``, split it into sentences and align them with ``segments``
+    (``align.beads``): each German sentence gets its bead's English, the first of a bead's German
+    sentences shows it; English with no German rides along with the pair before it."""
+    document = read.read_document(path)
+    english = segment.english_sentences(document)
+    if not segments:
+        raise InputError(f"{path}: there is no German text to align this English with")
+    translations: list[Translation | None] = [None] * len(segments)
+    alignments: list[Alignment] = [Alignment("1:0", None, ())] * len(segments)
+    additions: dict[int, list[str]] = {}
+    last = 0
+    for bead in beads.align_segments(segments, english):
+        text = " ".join(english[j].text for j in bead.english)
+        if not bead.german:
+            additions.setdefault(last, []).append(text)
+            continue
+        first = bead.german[0]
+        last = first if bead.english else bead.german[-1]
+        if not bead.english:
+            continue
+        joined = " ".join(segments[i].text for i in bead.german) if len(bead.german) > 1 else ""
+        translations[first] = Translation(text, None, origin="human")
+        alignments[first] = Alignment(bead.kind, bead.score, bead.english, source=joined)
+        for i in bead.german[1:]:
+            translations[i] = Translation("", None, origin="human")
+            alignments[i] = Alignment(bead.kind, bead.score, bead.english, lead=segments[first].id)
+    for position, texts in additions.items():
+        alignments[position] = replace(alignments[position], additions=tuple(texts))
+    return HumanEnglish(path.name, tuple(translations), tuple(alignments))
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -135,27 +202,33 @@ def translate_with_memory(texts: list[str], translator: EnglishSource, memory: T
 
     if missing:
         translator.prepare(missing)
-        translator.translate(missing, on_done, remember)
+        fresh.update(zip(missing, translator.translate(missing, on_done, remember)))
     return [known or fresh[text] for text, known in zip(texts, recalled)], [known is not None for known in recalled]
 
 
 def checked_brief(item: Prepared, translations: list[Translation], recalled: list[bool],
                   translate_figure: StageFigure, translator: EnglishSource) -> Checked:
-    """Align, check and sign one document. ``translations`` are those of its translatable segments,
-    in order; ``recalled`` says which came from the memory."""
+    """Align, check and sign one document. ``translations`` are those of its segments that went to
+    the English source (``Prepared.to_translate``), in order; ``recalled`` says which came from the memory."""
     clock = StageClock()
-    paragraphs = checks.check(align.align(item.segments, with_verbatim(item.segments, translations)))
+    english = item.english.filled(translations) if item.english else translations
+    alignments = None
+    if item.english:
+        given = iter(item.english.alignments)
+        alignments = [None if s.verbatim else next(given) for s in item.segments]
+    paragraphs = checks.check(align.align(item.segments, with_verbatim(item.segments, english), alignments))
     brief = Brief(
         document=item.document,
         paragraphs=paragraphs,
         qa=checks.summarize(tuple(pair for paragraph in paragraphs for pair in paragraph.pairs)),
         signature=signature(translator),
         created=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        english_file=item.english.file if item.english else None,
     )
     clock.lap("align+check")
     human = sum(known and t.origin == "human" for t, known in zip(translations, recalled))
-    use = MemoryUse(segments=len(translations), from_memory=sum(recalled), human=human,
-                    translated=len(translations) - sum(recalled))
+    use = MemoryUse(segments=len(english), from_memory=sum(recalled), human=human,
+                    translated=len(translations) - sum(recalled), aligned=len(english) - len(translations))
     return Checked(item.path, brief, use, (*item.figures, translate_figure, *clock.figures))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline import memory as memory_store
-from pipeline.errors import InputError, PipelineError, UsageError
+from pipeline.errors import InputError, ModelMissingError, PipelineError, UsageError
 from pipeline.writers import OUTPUTS
 
 DEFAULT_INPUT_DIR = Path("input")
@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--review-name", default="press-review", metavar="NAME",
                        help="with several inputs, the press review's PDF is OUT/NAME.pdf beside OUT/index.html "
                             "(default: press-review)")
+    brief.add_argument("--english", type=Path, metavar="EN_FILE",
+                       help="an existing English translation of the one INPUT: aligned to the German instead of "
+                            "translated (in folders, NAME.en.EXT beside NAME.EXT is found by itself)")
     brief.add_argument("--outputs", default=",".join(OUTPUTS), metavar="LIST",
                        help=f"which outputs to write, comma-separated: {','.join(OUTPUTS)} (default: all); "
                             "the press review needs html and pdf")
@@ -138,6 +141,7 @@ def _brief(args: argparse.Namespace) -> int:
         raise UsageError(f"no input files: put German documents into {DEFAULT_INPUT_DIR}/ or name them "
                          "(python -m pipeline brief FILE ...)")
     inputs, links = _inputs(args.inputs or [DEFAULT_INPUT_DIR])
+    english = _english_of(inputs, args.english)
     if not re.fullmatch(r"[\w.-]+", args.review_name):
         raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_'")
     runs.check_output_names(inputs, args.out, args.review_name)
@@ -146,7 +150,12 @@ def _brief(args: argparse.Namespace) -> int:
                         "to build what it points to)"), file=sys.stderr)
     outputs = _outputs(args.outputs)
     build.ensure_writable(args.out)
-    package = packages.find_package()
+    try:
+        package = packages.find_package()
+    except ModelMissingError:
+        if not english or len(english) < len(inputs):
+            raise
+        package = None  # every document brings its English: what it leaves out stays untranslated, flagged
     listener = _BriefListener(len(inputs), args.timings)
     with ExitStack() as stack:
         if args.scheduler:
@@ -154,12 +163,16 @@ def _brief(args: argparse.Namespace) -> int:
 
             quiet_dask_logging()
             translator = stack.enter_context(ClusterTranslator(args.scheduler, package))
+        elif package is None:
+            from pipeline.translate.absent import NoModel
+
+            translator = NoModel()
         else:
             translator = Translator(package)
         memory = stack.enter_context(_open_memory(args))
         stack.callback(listener.close)
         run = runs.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
-                                 args.pdf_variant, outputs)
+                                 args.pdf_variant, outputs, english)
     if run.review:
         print(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}", file=sys.stderr)
     if args.timings:
@@ -198,16 +211,51 @@ def _inputs(named: list[Path]) -> tuple[list[Path], list[Path]]:
     inputs, links = [], []
     for path in named:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                           and not is_english(p))
             links.extend(p for p in found if p.is_symlink())
             found = [p for p in found if not p.is_symlink()]
             if not found:
                 raise UsageError(f"{path}: no German documents in this folder ({', '.join(SUFFIXES)}); "
                                  "put them there or name the files")
             inputs.extend(found)
+        elif is_english(path):
+            raise UsageError(f"{path}: a NAME.en.EXT file is the English of NAME.EXT, never German; name the German "
+                             "document (its English is found beside it) or use --english")
         else:
             inputs.append(path)
     return inputs, links
+
+
+ENGLISH_MARK = ".en"
+"""``bericht.en.md`` is the English of ``bericht.txt`` (any supported format on either side)."""
+
+
+def is_english(path: Path) -> bool:
+    return Path(path.stem).suffix.lower() == ENGLISH_MARK
+
+
+def _english_of(inputs: list[Path], named: Path | None) -> dict[Path, Path]:
+    """Each input's existing English: ``--english`` for the one input, else ``NAME.en.EXT`` beside it."""
+    from pipeline.read import SUFFIXES
+
+    if named is not None:
+        if len(inputs) != 1:
+            raise UsageError(f"--english {named}: name one German document with it, not {len(inputs)}; in a folder, "
+                             "put each English beside its German as NAME.en.EXT")
+        if not named.is_file():
+            raise UsageError(f"--english {named}: no such file")
+        return {inputs[0]: named}
+    found = {}
+    for path in inputs:
+        candidates = sorted(path.with_name(f"{path.stem}{ENGLISH_MARK}{suffix}") for suffix in SUFFIXES)
+        candidates = [c for c in candidates if c.is_file() and not c.is_symlink()]
+        if len(candidates) > 1:
+            raise UsageError(f"{path}: several English versions beside it ({', '.join(c.name for c in candidates)}); "
+                             "keep one")
+        if candidates:
+            found[path] = candidates[0]
+    return found
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")

@@ -57,8 +57,11 @@ def _xml_text(text: str) -> str:
 
 
 def units_of(brief: Brief) -> list[ExchangeUnit]:
-    """The brief's translation units (code, which is not translated, is none)."""
-    return [_unit_of(pair) for pair in brief.pairs if not pair.segment.verbatim]
+    """The brief's translation units: code, which is not translated, is none, nor German that an
+    aligned English left out with no model to fill it; a bead of several German sentences is one
+    unit with their joined German."""
+    return [_unit_of(pair) for pair in brief.pairs if not pair.segment.verbatim and pair.origin != "missing"
+            and not (pair.alignment and pair.alignment.lead)]
 
 
 def units_of_memory(entries: Iterable[MemoryEntry]) -> list[ExchangeUnit]:
@@ -67,7 +70,8 @@ def units_of_memory(entries: Iterable[MemoryEntry]) -> list[ExchangeUnit]:
 
 
 def _unit_of(pair: Pair) -> ExchangeUnit:
-    return ExchangeUnit(id=pair.segment.id, source=pair.segment.text, target=pair.target, origin=pair.origin,
+    source = pair.alignment.source if pair.alignment and pair.alignment.source else pair.segment.text
+    return ExchangeUnit(id=pair.segment.id, source=source, target=pair.target, origin=pair.origin,
                         score=pair.score, approved=pair.approved)
 
 
@@ -123,10 +127,10 @@ def to_xliff(brief: Brief) -> bytes:
 
 
 def xliff_state(pair: Pair) -> str:
-    """Machine output is ``translated``; human English ``reviewed``, or ``final`` once approved."""
+    """Machine output is ``translated``; human English ``reviewed``, or ``final`` once approved; no English ``initial``."""
     if pair.origin == "human":
         return "final" if pair.approved else "reviewed"
-    return "translated"
+    return "initial" if pair.origin == "missing" else "translated"
 
 
 def read_tmx(path: Path) -> ImportedUnits:

@@ -109,7 +109,8 @@ class Translation:
     """Mean log-probability per output token (0 is certain; lower is less confident); ``None`` for human work."""
     origin: str = "mt"
     """``mt`` for machine translation, ``human`` for a reviewer's or translator's English, ``verbatim``
-    for code, which is kept as it is."""
+    for code, which is kept as it is, ``missing`` for German that an aligned English left out when no
+    model is installed to translate it."""
     approved: bool = False
     """A reviewer approved this English (human origin only)."""
     parts: int = 1
@@ -134,6 +135,25 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Alignment:
+    """How a pair's English was found in an existing translation (``brief --english``)."""
+
+    bead: str
+    """``1:1``, ``1:2``, ``2:1``, ``2:2``, or ``1:0`` when the English has nothing for this German."""
+    score: float | None
+    """How well the two sides match, 0–1 (``align.beads``); ``None`` for ``1:0``."""
+    english: tuple[int, ...]
+    """Positions of the bead's English sentences in the English document, from 0."""
+    lead: str | None = None
+    """For the later German sentences of a ``2:1`` or ``2:2`` bead: the id of the pair whose English
+    covers them too."""
+    source: str = ""
+    """The bead's German, when it has several sentences (the checks compare it with the English)."""
+    additions: tuple[str, ...] = ()
+    """English sentences with no German (``0:1``) that follow this pair's English."""
+
+
+@dataclass(frozen=True)
 class Pair:
     segment: Segment
     target: str
@@ -145,6 +165,8 @@ class Pair:
     flags: tuple[Flag, ...] = ()
     uncovered: tuple[str, ...] = ()
     """German content words for which the dictionary found no counterpart in the English."""
+    alignment: Alignment | None = None
+    """Set when the English is an existing translation aligned to the German."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +236,8 @@ class Brief:
     signature: Signature
     created: str
     """ISO 8601 timestamp of the build."""
+    english_file: str | None = None
+    """The file name of the existing English aligned to the German; ``None`` when the model translated."""
 
     @property
     def pairs(self) -> tuple[Pair, ...]:
@@ -226,6 +250,15 @@ class Brief:
     @property
     def approved_pairs(self) -> int:
         return sum(pair.approved for pair in self.pairs)
+
+    @property
+    def machine_pairs(self) -> int:
+        return sum(pair.origin == "mt" for pair in self.pairs)
+
+    @property
+    def missing_pairs(self) -> int:
+        """German sentences with no English: left out by an aligned English, with no model to translate them."""
+        return sum(pair.origin == "missing" for pair in self.pairs)
 
 
 @dataclass(frozen=True)

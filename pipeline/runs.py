@@ -61,7 +61,8 @@ class BuildListener:
 def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, memory: TranslationMemory,
                  force: bool = False, listener: BuildListener = BuildListener(),
                  review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT,
-                 outputs: frozenset[str] = frozenset(writers.OUTPUTS)) -> RunResult:
+                 outputs: frozenset[str] = frozenset(writers.OUTPUTS),
+                 english: dict[Path, Path] | None = None) -> RunResult:
     """Build the outputs of every input (``build.output_paths``) and, for more than one, the press review.
 
     The sentences of all documents are translated together, a group of documents at a time,
@@ -71,6 +72,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
     rendered or written again unless ``force`` is set. Builds of the same document into the
     same folder take turns. A document that fails is reported and leaves nothing behind.
     ``outputs`` chooses what to write (``OUTPUTS``); the press review needs its HTML and PDF.
+    ``english`` maps an input to its existing English translation, aligned instead of translated.
     """
     build.ensure_writable(out_dir)
     results: dict[Path, BuildResult] = {}
@@ -80,20 +82,20 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
         for path in inputs:
             try:
                 locks.enter_context(document_lock(out_dir, path.stem, lambda path=path: listener.waiting(path)))
-                prepared.append(build.read_and_segment(path))
+                prepared.append(build.read_and_segment(path, (english or {}).get(path)))
             except PipelineError as error:
                 listener.failed(path, str(error))
                 failures += 1
-        listener.planned(sum(len(item.translatable) for item in prepared))
+        listener.planned(sum(len(item.to_translate) for item in prepared))
         pending = []
         for group in _groups(prepared, translator.group_sentences):
             started = time.perf_counter()
-            texts = [s.text for item in group for s in item.translatable]
+            texts = [s.text for item in group for s in item.to_translate]
             translations, recalled = build.translate_with_memory(texts, translator, memory, listener.translated)
             translate_figure = build.StageFigure("translate", time.perf_counter() - started, build.peak_rss_mb())
             start = 0
             for item in group:
-                end = start + len(item.translatable)
+                end = start + len(item.to_translate)
                 pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
                                        translator, out_dir, force, renderer, pdf_variant, outputs))
                 start = end

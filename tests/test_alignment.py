@@ -82,3 +82,23 @@ def test_align_prints_beads_of_two_files_as_json_lines(tmp_path):
         ("1:1", ["p3.s1"], [3]), ("1:1", ["p3.s2"], [4]), ("0:1", [], [5])]
     assert found[2]["german"] == "Die Stadt sperrte die Uferstraßen." and found[2]["score"] is None
     assert found[-1]["english"] == "More rain is forecast."
+
+
+def test_checks_on_aligned_clean_pairs_are_no_noisier_than_on_the_pairs_given_one_to_one():
+    from pipeline.checks import DEFAULT_SETTINGS, alignment, check_pair
+    from pipeline.checks.context import PairContext
+    from pipeline.model import Alignment
+
+    clean, _ = _sets()["newstest2021 second half"]
+    given = aligned = pairs = 0
+    for case in clean:
+        given += sum(bool(check_pair(de, en)) for de, en in zip(case.german, case.english))
+        for bead in beads.align(case.german, case.english):
+            de = " ".join(case.german[i] for i in bead.german)
+            en = " ".join(case.english[j] for j in bead.english)
+            context = PairContext(de, en, DEFAULT_SETTINGS, alignment=Alignment(bead.kind, bead.score, bead.english))
+            aligned += bool(check_pair(de, en) or alignment.run(context))
+        pairs += len(case.german)
+    report(f"checks on {pairs} correct newstest2021 pairs (second half): {given / pairs:.1%} flagged given 1:1, "
+           f"{aligned / pairs:.1%} once aligned (alignment check included)")
+    assert aligned <= given + 0.02 * pairs

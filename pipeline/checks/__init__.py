@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.checks import (addition, confidence, empty, length, names, negation, numbers, omission, punctuation,
-                             repetition, split, untranslated)
+from pipeline.checks import (addition, alignment, confidence, empty, length, names, negation, numbers, omission,
+                             punctuation, repetition, split, untranslated)
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import DEFAULT_SETTINGS, ERROR, WARNING, CheckSettings
 from pipeline.model import AlignedParagraph, CheckCount, Flag, Pair, QASummary
@@ -30,6 +30,7 @@ CHECKS = {
     "punctuation": punctuation,
     "confidence": confidence,
     "split": split,
+    "alignment": alignment,
 }
 CHECK_NAMES = tuple(CHECKS)
 CHECK_DESCRIPTIONS = {name: module.DESCRIPTION for name, module in CHECKS.items()}
@@ -48,7 +49,13 @@ def check_pair(source: str, target: str, score: float | None = None,
 def _checked(pair: Pair, settings: CheckSettings) -> Pair:
     if pair.segment.verbatim:
         return pair  # code is not translated, so there is nothing to check
-    context = PairContext(pair.segment.text, pair.target, settings, pair.score, pair.parts)
+    aligned = pair.alignment
+    if aligned and aligned.lead:
+        return pair  # its German is checked with the first of its bead, whose English it shares
+    context = PairContext(aligned.source if aligned and aligned.source else pair.segment.text, pair.target, settings,
+                          pair.score, pair.parts, aligned)
+    if pair.origin == "missing":  # no English to check: only that it is missing
+        return replace(pair, flags=tuple(alignment.run(context)))
     flags = tuple(flag for module in CHECKS.values() for flag in module.run(context))
     return replace(pair, flags=flags, uncovered=tuple(dict.fromkeys(w.text for w in context.uncovered)))
 

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from pipeline.checks import lexicon
 from pipeline.checks.settings import CheckSettings
+from pipeline.model import Alignment
 
 _GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -36,8 +37,10 @@ class GermanWord:
 
 class PairContext:
     def __init__(self, source: str, target: str, settings: CheckSettings, score: float | None = None,
-                 parts: int = 1) -> None:
+                 parts: int = 1, alignment: Alignment | None = None) -> None:
         self.source, self.target, self.settings, self.score, self.parts = source, target, settings, score, parts
+        self.alignment = alignment
+        """The bead, when the English is an existing translation aligned to the German."""
 
     @cached_property
     def english_words(self) -> list[str]:

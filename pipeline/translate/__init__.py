@@ -2,7 +2,9 @@
 
 - ``local``: the Argos package on CTranslate2 in this process (``Translator``), with
   ``layouts``, the thread layout it measures once per model and machine;
-- ``cluster``: the same package on the workers of a Dask cluster (``ClusterTranslator``).
+- ``cluster``: the same package on the workers of a Dask cluster (``ClusterTranslator``);
+- ``absent``: no model, for documents that bring their own English (``NoModel``).
 
-The next one (human English aligned to the German) goes here too.
+Existing English is aligned to the German by ``pipeline.align.beads``; these sources translate
+only what it leaves out.
 """

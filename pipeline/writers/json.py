@@ -47,6 +47,7 @@ def to_json(brief: Brief, content_key: str) -> str:
             "decoding": signature.decoding.describe(),
             "created": brief.created,
         },
+        "english_file": brief.english_file,
         "qa": brief.qa.line(),
         "human_pairs": brief.human_pairs,
         "approved_pairs": brief.approved_pairs,
@@ -61,8 +62,16 @@ def to_json(brief: Brief, content_key: str) -> str:
                 "origin": pair.origin,
                 "approved": pair.approved,
                 "flags": [{"check": f.check, "severity": f.severity, "message": f.message} for f in pair.flags],
+                **({"alignment": _alignment(pair.alignment)} if pair.alignment else {}),
             }
             for pair in brief.pairs
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _alignment(alignment) -> dict:
+    """The pair's bead: kind, score, the English sentences' positions, the pair showing its English
+    (for the later German sentences of a bead) and English with no German after it."""
+    return {"bead": alignment.bead, "score": None if alignment.score is None else round(alignment.score, 4),
+            "english": list(alignment.english), "lead": alignment.lead, "additions": list(alignment.additions)}

@@ -1,0 +1,98 @@
+"""Briefs from a German document and an English translation that already exists: human English
+aligned to the German, machine translation only where the English has nothing, English with no
+German kept as an addition, and no model needed at all (then the gap is flagged)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from conftest import run_cli
+
+GERMAN = ("# Hochwasser an der Elbe\n\nDer Pegel in Dresden stieg am Montag auf 7,2 Meter. Die Stadt sperrte die "
+          "Uferstraßen. Schulen bleiben bis Mittwoch geschlossen.\n\nDie Feuerwehr war mit 300 Kräften im Einsatz. "
+          "Verletzt wurde niemand.\n")
+ENGLISH = ("# Floods on the Elbe\n\nThe water level in Dresden rose to 7.2 metres on Monday. Schools remain closed "
+           "until Wednesday.\n\nThe fire brigade deployed 300 firefighters. Nobody was injured. More rain is "
+           "forecast.\n")
+LEFT_OUT = "Die Stadt sperrte die Uferstraßen."
+ADDED = "More rain is forecast."
+
+
+def _write(folder: Path) -> tuple[Path, Path]:
+    german, english = folder / "hochwasser.md", folder / "hochwasser.en.md"
+    german.write_text(GERMAN, "utf-8")
+    english.write_text(ENGLISH, "utf-8")
+    return german, english
+
+
+def _pairs(out: Path, name: str = "hochwasser") -> list[dict]:
+    return json.loads((out / f"{name}.json").read_text("utf-8"))["pairs"]
+
+
+def test_a_brief_shows_the_existing_english_and_translates_only_what_it_left_out(tmp_path, fixture_package):
+    german, english = _write(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("brief", str(german), "--english", str(english), "--out", str(out), "--memory",
+                     str(tmp_path / "memory.sqlite"), packages_dir=fixture_package.path.parent)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "5 from the English" in result.stderr.decode() and "1 translated" in result.stderr.decode()
+    pairs = _pairs(out)
+    by_source = {pair["source"]: pair for pair in pairs}
+    assert [pair["origin"] for pair in pairs] == ["human", "human", "mt", "human", "human", "human"]
+    assert by_source["Der Pegel in Dresden stieg am Montag auf 7,2 Meter."]["target"] == \
+        "The water level in Dresden rose to 7.2 metres on Monday."
+    left_out = by_source[LEFT_OUT]
+    assert left_out["alignment"]["bead"] == "1:0" and left_out["target"]
+    assert [f["message"] for f in left_out["flags"] if f["check"] == "alignment"] == \
+        ["not in the English: machine translation fills the gap"]
+    last = pairs[-1]
+    assert last["alignment"]["additions"] == [ADDED]
+    assert all(pair["alignment"]["score"] is not None for pair in pairs if pair["origin"] == "human")
+    assert json.loads((out / "hochwasser.json").read_text("utf-8"))["english_file"] == "hochwasser.en.md"
+    page = (out / "hochwasser.html").read_text("utf-8")
+    assert "existing translation (hochwasser.en.md)" in page and ADDED in page and "⚙" in page
+    review = (out / "hochwasser.review.html").read_text("utf-8")
+    assert "1:0" in review and "English only: " + ADDED in review
+    text = " ".join(subprocess.run(["pdftotext", str(out / "hochwasser.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert ADDED in text and "english (existing translation)" in text.lower()
+    tmx = (out / "hochwasser.tmx").read_text("utf-8")
+    assert "The fire brigade deployed 300 firefighters." in tmx and LEFT_OUT in tmx
+
+
+def test_in_a_folder_the_english_beside_its_german_is_found_and_never_read_as_german(tmp_path, fixture_package):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(folder)
+    (folder / "notiz.txt").write_text("Der Zug fährt um acht Uhr ab. Er kommt pünktlich an.\n", "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("brief", str(folder), "--out", str(out), "--memory", str(tmp_path / "memory.sqlite"),
+                     packages_dir=fixture_package.path.parent)
+    assert result.returncode == 0, result.stderr.decode()
+    assert sorted(p.name for p in out.glob("*.json")) == ["hochwasser.json", "notiz.json"]
+    assert {pair["origin"] for pair in _pairs(out, "notiz")} == {"mt"}
+    assert "alignment" not in _pairs(out, "notiz")[0]
+    assert _pairs(out)[0]["origin"] == "human"
+    refused = run_cli("brief", str(folder / "hochwasser.en.md"), "--out", str(out), packages_dir=fixture_package.path.parent)
+    assert refused.returncode == 2 and "never German" in refused.stderr.decode()
+
+
+def test_without_a_model_the_english_is_enough_and_the_gap_is_flagged(tmp_path):
+    german, english = _write(tmp_path)
+    out = tmp_path / "out"
+    empty = tmp_path / "no-packages"
+    empty.mkdir()
+    result = run_cli("brief", str(german), "--out", str(out), "--memory", str(tmp_path / "memory.sqlite"),
+                     packages_dir=empty)
+    assert result.returncode == 0, result.stderr.decode()
+    left_out = next(pair for pair in _pairs(out) if pair["source"] == LEFT_OUT)
+    assert left_out["origin"] == "missing" and left_out["target"] == ""
+    assert [(f["check"], f["severity"]) for f in left_out["flags"]] == [("alignment", "error")]
+    assert "not in the English" in (out / "hochwasser.html").read_text("utf-8")
+    assert LEFT_OUT not in (out / "hochwasser.tmx").read_text("utf-8")
+    alone = tmp_path / "allein.txt"
+    alone.write_text("Ein Satz ohne Englisch.\n", "utf-8")
+    refused = run_cli("brief", str(alone), "--out", str(out), packages_dir=empty)
+    assert refused.returncode != 0 and "model" in refused.stderr.decode().lower()
