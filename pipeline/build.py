@@ -131,9 +131,10 @@ class Checked:
     figures: tuple[StageFigure, ...]
 
 
-def read_and_segment(path: Path, english: Path | None = None) -> Prepared:
+def read_and_segment(path: Path, english: Path | None = None, memory: TranslationMemory | None = None) -> Prepared:
     """Read a document and cut it into segments (``pipeline.read``, ``pipeline.segment``); with the
-    path of its existing ``english``, align that with them (``align_english``)."""
+    path of its existing ``english``, align that with them (``align_english``), a reviewer's
+    corrections in the ``memory`` winning (``with_reviews``)."""
     clock = StageClock()
     document = read.read_document(path)
     clock.lap("read")
@@ -141,7 +142,10 @@ def read_and_segment(path: Path, english: Path | None = None) -> Prepared:
     clock.lap("segment")
     human = None
     if english is not None:
-        human = align_english([s for s in segments if not s.verbatim], english)
+        translatable = [s for s in segments if not s.verbatim]
+        human = align_english(translatable, english)
+        if memory is not None:
+            human = with_reviews(human, translatable, memory)
         clock.lap("align english")
     return Prepared(path, document, segments, tuple(clock.figures), human)
 
@@ -167,15 +171,50 @@ def align_english(segments: Sequence[Segment], path: Path) -> HumanEnglish:
         last = first if bead.english else bead.german[-1]
         if not bead.english:
             continue
-        joined = " ".join(segments[i].text for i in bead.german) if len(bead.german) > 1 else ""
         translations[first] = Translation(text, None, origin="human")
-        alignments[first] = Alignment(bead.kind, bead.score, bead.english, source=joined)
+        alignments[first] = Alignment(bead.kind, bead.score, bead.english)
         for i in bead.german[1:]:
             translations[i] = Translation("", None, origin="human")
             alignments[i] = Alignment(bead.kind, bead.score, bead.english, lead=segments[first].id)
     for position, texts in additions.items():
         alignments[position] = replace(alignments[position], additions=tuple(texts))
-    return HumanEnglish(path.name, tuple(translations), tuple(alignments))
+    return HumanEnglish(path.name, tuple(translations), _with_bead_german(segments, alignments))
+
+
+def _with_bead_german(segments: Sequence[Segment], alignments: list[Alignment]) -> tuple[Alignment, ...]:
+    """Every German sentence that shares English points at the nearest pair before it with English
+    of its own, and that pair carries the German of all of them (the checks compare it with the
+    English) and the English additions that followed any of them."""
+    followers: dict[int, list[int]] = {}
+    lead = 0
+    for i, alignment in enumerate(alignments):
+        if alignment.lead is None or i == 0:
+            lead = i
+            alignments[i] = replace(alignment, lead=None)
+        else:
+            alignments[i] = replace(alignment, lead=segments[lead].id)
+            followers.setdefault(lead, []).append(i)
+    for i, alignment in enumerate(alignments):
+        if alignment.lead is None and i in followers:
+            bead = [i, *followers[i]]
+            alignments[i] = replace(alignment, source=" ".join(segments[k].text for k in bead),
+                                    additions=tuple(text for k in bead for text in alignments[k].additions))
+            for k in followers[i]:
+                alignments[k] = replace(alignments[k], additions=())
+    return tuple(alignments)
+
+
+def with_reviews(human: HumanEnglish, segments: Sequence[Segment], memory: TranslationMemory) -> HumanEnglish:
+    """A reviewer's English in the memory wins over the aligned English (bead ``reviewed``); empty
+    reviewed English means the German shares the English of the pair before it (the review page's
+    merge)."""
+    translations, alignments = list(human.english), list(human.alignments)
+    for i, found in enumerate(memory.recall_human([s.text for s in segments])):
+        if found is not None:
+            translations[i] = found
+            alignments[i] = Alignment("reviewed", None, (), lead=segments[i - 1].id if i and not found.text else None,
+                                      additions=alignments[i].additions)
+    return HumanEnglish(human.file, tuple(translations), _with_bead_german(segments, alignments))
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")

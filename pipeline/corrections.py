@@ -28,6 +28,9 @@ class Correction:
     approved: bool
     note: str
     time: str
+    shares: str = ""
+    """For a brief of existing English: the id of the pair whose English this German shares (its
+    ``new_target`` is then empty)."""
 
     def as_human_translation(self) -> HumanTranslation:
         return HumanTranslation(source=self.source, target=self.new_target, approved=self.approved, note=self.note)
@@ -84,9 +87,12 @@ def _correction(path: Path, number: int, item: object) -> Correction:
         raise InputError(f'{where}: "approved" must be true or false')
     if not normalize_text(fields["source"]):
         raise InputError(f"{where}: the German source is empty")
-    if not normalize_text(fields["new_target"]):
+    shares = item.get("shares", "")
+    if not isinstance(shares, str):
+        raise InputError(f'{where}: "shares" must be the id of the pair whose English this German shares')
+    if not normalize_text(fields["new_target"]) and not shares:
         raise InputError(f"{where}: the new English is empty; write the English or leave the pair unedited")
-    return Correction(approved=item.get("approved", False), **fields)
+    return Correction(approved=item.get("approved", False), shares=shares, **fields)
 
 
 def stale(corrections: CorrectionsFile, segments: list[Segment]) -> list[Correction]:

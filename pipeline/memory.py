@@ -36,6 +36,8 @@ _MIGRATIONS = {
 }
 """Statements that bring a memory of schema N to N + 1."""
 BUSY_TIMEOUT_SECONDS = 60
+_HUMAN_ONLY = Engine(model="", settings="")
+"""Human entries carry no model: recalling with this engine finds nothing else."""
 _LOOKUP_CHUNK = 500
 """Sources per ``IN (...)`` query; SQLite limits the number of parameters."""
 
@@ -180,6 +182,12 @@ class TranslationMemory:
                     found[source] = Translation(text=target, score=score, origin=origin, approved=bool(approved),
                                                 parts=parts)
         return [found.get(source) for source in sources]
+
+    def recall_human(self, sources: Sequence[str]) -> list[Translation | None]:
+        """Each sentence's human English from memory, if a person recorded one (empty English: the
+        German shares the English of the sentence before it, an alignment correction)."""
+        return [found if found is not None and found.origin == "human" else None
+                for found in self.recall(sources, _HUMAN_ONLY)]
 
     def remember_machine(self, sources: Sequence[str], translations: Sequence[Translation], engine: Engine) -> None:
         """Store machine output for this engine (one transaction)."""

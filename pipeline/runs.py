@@ -82,7 +82,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
         for path in inputs:
             try:
                 locks.enter_context(document_lock(out_dir, path.stem, lambda path=path: listener.waiting(path)))
-                prepared.append(build.read_and_segment(path, (english or {}).get(path)))
+                prepared.append(build.read_and_segment(path, (english or {}).get(path), memory))
             except PipelineError as error:
                 listener.failed(path, str(error))
                 failures += 1

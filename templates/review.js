@@ -1,6 +1,9 @@
 // Review page behaviour: filter, search, keyboard navigation, selection details, permalinks,
 // and the post-editing loop: edit or approve the English of a pair, keep the edits in the
-// browser's storage, export them as <name>.corrections.json.
+// browser's storage, export them as <name>.corrections.json. For a brief of existing English,
+// the alignment too: merge a pair's German with a neighbour's English, move English sentences
+// between neighbouring pairs (edits of both pairs; a German that shares its neighbour's English
+// gets empty English with "shares").
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.pair"));
@@ -164,7 +167,9 @@
   function show(row) {
     var edit = edits[editKey(row)];
     var text = row.querySelector(".target .text");
-    if (edit) text.textContent = edit.new_target;
+    var lead = row.querySelector(".target .with-lead");
+    if (lead) lead.hidden = Boolean(edit);
+    if (edit) text.textContent = edit.shares ? "↑ in the English of " + edit.shares : edit.new_target;
     else text.replaceWith(built[row.id].node.cloneNode(true));
     row.classList.toggle("edited", Boolean(edit));
     row.querySelector(".edit-state").textContent = edit ? (edit.approved ? "✓ approved here" : "✎ edited here") : "";
@@ -208,6 +213,75 @@
     show(selected);
     openEditor(selected);
     editStatus.textContent = "Reverted to the built English.";
+  }
+
+  // -- alignment ----------------------------------------------------------------------------
+
+  var aligned = rows.some(function (row) { return row.dataset.bead; });
+  var realignButtons = editor.querySelector(".realign");
+
+  function sentences(text) {
+    return (text.match(/[^.!?…]+(?:[.!?…]+["”’»)\]]*|$)/g) || [])
+      .map(function (sentence) { return sentence.trim(); }).filter(Boolean);
+  }
+
+  function english(row) {
+    var edit = edits[editKey(row)];
+    return edit ? edit.new_target : built[row.id].target;
+  }
+
+  function setEnglish(row, target, shares) {
+    var original = built[row.id];
+    var key = editKey(row);
+    if (target === original.target && !shares) {
+      delete edits[key];
+      return;
+    }
+    edits[key] = {
+      id: row.id, source: original.source, old_target: original.target, new_target: target, approved: false,
+      note: shares ? "shares the English of " + shares : "alignment corrected", time: new Date().toISOString()
+    };
+    if (shares) edits[key].shares = shares;
+  }
+
+  function joined(first, second) {
+    return [first, second].filter(Boolean).join(" ");
+  }
+
+  // Each action changes the English of the selected pair and one neighbour; a pair left without
+  // English of its own shares the English of the pair before it.
+  function realign(action) {
+    if (!aligned || !selected) return;
+    var index = rows.indexOf(selected);
+    var here = selected;
+    var next = rows[index + 1];
+    if (action === "merge-previous") {
+      if (index === 0) return;
+      next = here;
+      here = rows[index - 1];
+      action = "merge-next";
+    }
+    if (!next) { editStatus.textContent = "There is no next pair."; return; }
+    var own = sentences(english(here));
+    var theirs = sentences(english(next));
+    if (action === "merge-next") {
+      setEnglish(here, joined(english(here), english(next)));
+      setEnglish(next, "", here.id);
+    } else if (action === "down") {
+      if (own.length < 2) { editStatus.textContent = "This English has one sentence; merge instead."; return; }
+      setEnglish(here, own.slice(0, -1).join(" "));
+      setEnglish(next, joined(own[own.length - 1], english(next)));
+    } else if (action === "up") {
+      if (!theirs.length) { editStatus.textContent = "The next pair has no English of its own."; return; }
+      setEnglish(here, joined(english(here), theirs[0]));
+      if (theirs.length > 1) setEnglish(next, theirs.slice(1).join(" "));
+      else setEnglish(next, "", here.id);
+    }
+    saveEdits();
+    show(here);
+    show(next);
+    openEditor(selected);
+    editStatus.textContent = "Alignment changed in this browser; export to keep it.";
   }
 
   function exportCorrections() {
@@ -256,6 +330,10 @@
   search.addEventListener("input", apply);
   editor.addEventListener("submit", saveEditor);
   document.getElementById("edit-revert").addEventListener("click", revertEditor);
+  realignButtons.hidden = !aligned;
+  Array.prototype.forEach.call(realignButtons.querySelectorAll("button"), function (button) {
+    button.addEventListener("click", function () { realign(button.dataset.realign); });
+  });
   exportButton.addEventListener("click", exportCorrections);
   editText.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) saveEditor(event);
@@ -275,6 +353,10 @@
     else if (event.key === "n") { step(1, true); event.preventDefault(); }
     else if (event.key === "/") { search.focus(); event.preventDefault(); }
     else if (event.key === "e" && selected) { editText.focus(); event.preventDefault(); }
+    else if (event.key === "m") { realign("merge-next"); event.preventDefault(); }
+    else if (event.key === "M") { realign("merge-previous"); event.preventDefault(); }
+    else if (event.key === "]") { realign("down"); event.preventDefault(); }
+    else if (event.key === "[") { realign("up"); event.preventDefault(); }
   });
 
   function fromHash() {

@@ -96,3 +96,62 @@ def test_without_a_model_the_english_is_enough_and_the_gap_is_flagged(tmp_path):
     alone.write_text("Ein Satz ohne Englisch.\n", "utf-8")
     refused = run_cli("brief", str(alone), "--out", str(out), packages_dir=empty)
     assert refused.returncode != 0 and "model" in refused.stderr.decode().lower()
+
+
+def test_a_reviewer_fixes_the_alignment_on_the_review_page_and_the_next_build_keeps_it(tmp_path, fixture_package):
+    """In Chromium: merge a pair's German with the next pair's English (key m), export, apply, rebuild;
+    then split it again (key ]) on the rebuilt page: the next build keeps each state."""
+    from playwright.sync_api import sync_playwright
+
+    from test_review import CHROMIUM, FLAGS
+
+    german, english = _write(tmp_path)
+    out, memory = tmp_path / "out", ("--memory", str(tmp_path / "memory.sqlite"))
+    packages = fixture_package.path.parent
+
+    def build() -> dict:
+        result = run_cli("brief", str(german), "--out", str(out), *memory, packages_dir=packages)
+        assert result.returncode == 0, result.stderr.decode()
+        return {pair["id"]: pair for pair in _pairs(out)}
+
+    def review(key: str, screenshot: Path) -> Path:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto((out / "hochwasser.review.html").as_uri())
+            page.click("[id='p3.s1']")
+            page.keyboard.press(key)
+            page.screenshot(path=str(screenshot), full_page=True)
+            texts = (page.text_content("[id='p3.s1'] .target .text"), page.text_content("[id='p3.s2'] .target .text"))
+            with page.expect_download() as download:
+                page.click("#export")
+            saved = tmp_path / "hochwasser.corrections.json"
+            saved.write_bytes(Path(download.value.path()).read_bytes())
+            browser.close()
+        assert errors == []
+        return saved, texts
+
+    pairs = build()
+    assert pairs["p3.s2"]["target"] == "Nobody was injured."
+    corrections, texts = review("m", tmp_path / "merged.png")
+    assert texts == ("The fire brigade deployed 300 firefighters. Nobody was injured.", "↑ in the English of p3.s1")
+    shared = next(c for c in json.loads(corrections.read_text("utf-8"))["corrections"] if c["id"] == "p3.s2")
+    assert (shared["new_target"], shared["shares"]) == ("", "p3.s1")
+    applied = run_cli("corrections", "apply", str(corrections), "--input", str(german), *memory)
+    assert applied.returncode == 0, applied.stderr.decode()
+    pairs = build()
+    assert pairs["p3.s1"]["target"] == "The fire brigade deployed 300 firefighters. Nobody was injured."
+    assert (pairs["p3.s2"]["target"], pairs["p3.s2"]["alignment"]["lead"]) == ("", "p3.s1")
+    assert not pairs["p3.s2"]["flags"], "its German is checked with p3.s1's"
+    assert pairs["p3.s1"]["alignment"]["additions"] == [ADDED] and pairs["p3.s2"]["alignment"]["additions"] == []
+    assert "↑ in the English of p3.s1" in (out / "hochwasser.html").read_text("utf-8")
+
+    corrections, texts = review("]", tmp_path / "split.png")
+    assert texts == ("The fire brigade deployed 300 firefighters.", "Nobody was injured.")
+    applied = run_cli("corrections", "apply", str(corrections), "--input", str(german), *memory)
+    assert applied.returncode == 0, applied.stderr.decode()
+    pairs = build()
+    assert [(pairs[i]["target"], pairs[i]["alignment"]["lead"]) for i in ("p3.s1", "p3.s2")] == [
+        ("The fire brigade deployed 300 firefighters.", None), ("Nobody was injured.", None)]
