@@ -22,7 +22,6 @@ from pipeline.align import features
 from pipeline.align.features import SentenceFeatures
 from pipeline.model import Segment
 
-KINDS = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 0), (0, 1))
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,8 @@ class _Aligner:
         german_characters = sum(s.length for s in german)
         self.ratio = sum(s.length for s in english) / german_characters if german_characters else 1.0
         self._masks: dict[tuple[int, int], tuple[int, int]] = {}
+        self._german_lengths = [s.length for s in german]
+        self._english_lengths = [s.length for s in english]
 
     def run(self) -> list[Bead]:
         n, m = len(self.german), len(self.english)
@@ -145,17 +146,19 @@ class _Aligner:
             self._masks[(i, j)] = found
         return found
 
-    def _cost(self, i: int, j: int, di: int, dj: int) -> tuple[float, float | None]:
-        """The cost of the bead of German ``i:i+di`` and English ``j:j+dj``, and its score."""
+    def _match(self, i: int, j: int, di: int, dj: int, budget: float) -> float | None:
+        """How badly German ``i:i+di`` and English ``j:j+dj`` match (the bead's cost without its
+        prior), or ``None`` when the length term alone reaches ``budget`` (the bead cannot win)."""
         settings = self.settings
-        if not di or not dj:
-            return settings.skip, None
-        german = self.german[i:i + di]
-        english = self.english[j:j + dj]
-        german_length = sum(s.length for s in german) + di - 1
-        english_length = sum(s.length for s in english) + dj - 1
+        german_length = sum(self._german_lengths[i:i + di]) + di - 1
+        english_length = sum(self._english_lengths[j:j + dj]) + dj - 1
         delta = (english_length - self.ratio * german_length) / math.sqrt(
             settings.variance * max(1.0, (german_length + english_length / self.ratio) / 2))
+        match = settings.length_weight * min(delta * delta, 25.0) / 2
+        if match >= budget:
+            return None
+        german = self.german[i:i + di]
+        english = self.english[j:j + dj]
         if di == 1 and dj == 1:
             german_mask, english_mask = self._mask(i, j)
             covered, weakest = german_mask.bit_count() + english_mask.bit_count(), 1.0
@@ -166,9 +169,8 @@ class _Aligner:
         german_numbers = [n for s in german for n in s.numbers]
         english_numbers = [n for s in english for n in s.numbers]
         numbers = _disagreement(german_numbers, english_numbers) if german_numbers or english_numbers else 0.0
-        match = (settings.length_weight * min(delta * delta, 25.0) / 2 + settings.lexical_weight * (1 - lexical)
-                 + settings.number_weight * numbers + settings.weakest_weight * (1 - weakest))
-        return settings.priors[(di, dj)] + match, math.exp(-match / 2)
+        return (match + settings.lexical_weight * (1 - lexical) + settings.number_weight * numbers
+                + settings.weakest_weight * (1 - weakest))
 
     def _covered(self, i: int, j: int, german: list[SentenceFeatures],
                  english: list[SentenceFeatures]) -> tuple[int, float]:
@@ -192,8 +194,10 @@ class _Aligner:
     # -- search --------------------------------------------------------------------------------
 
     def _search(self, low: list[int], high: list[int]) -> list[Bead]:
-        """Dynamic programming over the cells (i, j) with low[i] <= j <= high[i]."""
-        n = len(self.german)
+        """Dynamic programming over the cells (i, j) with low[i] <= j <= high[i]. A cell keeps its
+        cheapest way in: (total cost, German taken, English taken, the bead's match or ``None``)."""
+        n, m = len(self.german), len(self.english)
+        skip, priors = self.settings.skip, self.settings.priors
         best: list[dict[int, tuple[float, int, int, float | None]]] = [dict() for _ in range(n + 1)]
         best[0][0] = (0.0, 0, 0, None)
         for i in range(n + 1):
@@ -202,26 +206,31 @@ class _Aligner:
                 if i == 0 and j == 0:
                     continue
                 choice = None
-                for di, dj in KINDS:
-                    pi, pj = i - di, j - dj
-                    if pi < 0 or pj < 0:
+                for di, dj in ((1, 0), (0, 1)):  # the skips first: they bound what the others may cost
+                    before = best[i - di].get(j - dj) if i >= di and j >= dj else None
+                    if before is not None and (choice is None or before[0] + skip < choice[0]):
+                        choice = (before[0] + skip, di, dj, None)
+                for (di, dj), prior in priors.items():
+                    if i < di or j < dj:
                         continue
-                    before = best[pi].get(pj)
+                    before = best[i - di].get(j - dj)
                     if before is None:
                         continue
-                    cost, score = self._cost(pi, pj, di, dj)
-                    total = before[0] + cost
-                    if choice is None or total < choice[0]:
-                        choice = (total, di, dj, score)
+                    budget = (choice[0] if choice else math.inf) - before[0] - prior
+                    if budget <= 0:
+                        continue
+                    match = self._match(i - di, j - dj, di, dj, budget)
+                    if match is not None and match < budget:
+                        choice = (before[0] + prior + match, di, dj, match)
                 if choice is not None:
                     row[j] = choice
-        m = len(self.english)
         if m not in best[n]:
             raise RuntimeError("the band does not reach the end of both texts")
         beads = []
         i, j = n, m
         while i or j:
-            _, di, dj, score = best[i][j]
+            _, di, dj, match = best[i][j]
+            score = None if match is None else math.exp(-match / 2)
             beads.append(Bead(tuple(range(i - di, i)), tuple(range(j - dj, j)), score))
             i, j = i - di, j - dj
         return beads[::-1]
