@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED_DATA, report, run_cli
-from injection import evaluate
+from tools.injection import evaluate
 from pipeline.checks import check_pair, lexicon
 
 HUMAN = [line.rstrip("\n").split("\t") for line in
@@ -116,15 +116,25 @@ NEWSTEST = SHARED_DATA / "newstest2021-de-en.jsonl"
 
 
 @pytest.mark.skipif(not NEWSTEST.exists(), reason="../shared/data is not beside the project")
-def test_checks_on_newstest_correct_and_injected_pairs():
-    pairs = [(item["id"], item["de"], item["en"]) for item in map(json.loads, NEWSTEST.read_text("utf-8").splitlines())]
-    result = evaluate(pairs)
-    for line in result.table():
+@pytest.mark.parametrize("dev_set", ["newstest2021", "UD German PUD"])
+@pytest.mark.parametrize("half", [0, 1])
+def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
+    """Each half of each dev set: newstest2021 (news, German original) and UD German PUD (news and
+    Wikipedia, English original). The omission weights were fitted on the first halves
+    (``tools/fit_omission.py``); the second halves are held out."""
+    from tools.fit_omission import dev_halves
+
+    result = evaluate(dev_halves()[dev_set][half])
+    label = f"{dev_set}, {'first half (fitted on)' if half == 0 else 'second half (held out)'}"
+    report(f"[{label}] " + result.table()[0])
+    for line in result.table()[1:]:
         report(line)
     # Floors a little under today's figures, so that a regression fails; the goals (≤ 2 % errors,
     # ≤ 10 % any flag, every kind ≥ 90 %) are not all met yet: see the README's checks table.
-    assert result.clean_error_rate <= 0.035 and result.clean_flag_rate <= 0.15, result.table()
-    floors = {"names": 0.70, "clause": 0.84, "added text": 0.87}
+    news = dev_set == "newstest2021"
+    assert result.clean_error_rate <= (0.03 if news else 0.05), result.table()
+    assert result.clean_flag_rate <= (0.14 if news else 0.30), result.table()
+    floors = {"names": 0.70, "clause": 0.80, "added text": 0.86 if news else 0.75, "negation": 0.8}
     assert all(caught >= floors.get(kind, 0.9) * tried for kind, (caught, tried) in result.caught.items()), result.table()
 
 

@@ -19,17 +19,21 @@ from pipeline.model import Flag
 DESCRIPTION = "part of the German has no counterpart in the English"
 
 
-def score(pair: PairContext) -> float:
-    settings = pair.settings
-    words = pair.content_words
+def features(pair: PairContext) -> tuple[float, float, float, float]:
+    """Uncovered German content words, the longest run of them, log English/German length ratio,
+    log content-word ratio (``tools/fit_omission.py`` fits their weights)."""
     english_content = len(lexicon.english_content_stems(pair.target))
-    features = (
+    return (
         len(pair.uncovered),
         len(pair.longest_uncovered_run),
         math.log(max(len(pair.target), 1) / max(len(pair.source), 1)),
-        math.log((english_content + 1) / (len(words) + 1)),
+        math.log((english_content + 1) / (len(pair.content_words) + 1)),
     )
-    return settings.omission_bias + sum(w * f for w, f in zip(settings.omission_weights, features))
+
+
+def score(pair: PairContext) -> float:
+    settings = pair.settings
+    return settings.omission_bias + sum(w * f for w, f in zip(settings.omission_weights, features(pair)))
 
 
 def run(pair: PairContext) -> list[Flag]:
