@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED_DATA, report, run_cli
-from tools.injection import evaluate
+from tools.injection import evaluate, evaluate_verbatim
 from pipeline.checks import check_pair, lexicon
 
 HUMAN = [line.rstrip("\n").split("\t") for line in
@@ -136,6 +136,34 @@ def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     assert result.clean_flag_rate <= (0.14 if news else 0.30), result.table()
     floors = {"names": 0.70, "clause": 0.80, "added text": 0.86 if news else 0.75, "negation": 0.8}
     assert all(caught >= floors.get(kind, 0.9) * tried for kind, (caught, tried) in result.caught.items()), result.table()
+
+
+@pytest.mark.parametrize("german, english, flagged", [
+    ("Mehr unter https://www.bmw.de/ki.", "More at https://www.bmw.de/ki.", None),
+    ("Mehr unter https://www.bmw.de/ki.", "More at https://bmw.de/ki.", "error"),
+    ("Schreiben Sie an presse@bmw.de.", "Write to presse at bmw.de.", "error"),
+    ("Folgen Sie @BMWGroup und #IAA2025.", "Follow @bmwgroup and #IAA2025.", None),
+    ("Folgen Sie @BMWGroup.", "Follow BMWGroup.", "warning"),
+    ("Die Datei liegt in /usr/share/doc/debian.", "The file is in /usr/share/doc/debian.", None),
+    ("Rufen Sie +49 89 382-0 an.", "Call 49 89 382-0.", "warning"),
+    ("Der A320neo und der A81 sind gemeint.", "The A320neo and the A 81 are meant.", None),
+    ("Version 4.1.2 behebt den Fehler.", "Version 4.1 fixes the bug.", "warning"),
+    ("Am 12.3.2020 stieg der Wert auf 4,5 Prozent.", "On March 12, 2020 the value rose to 4.5 percent.", None),
+])
+def test_verbatim_things_must_survive(german, english, flagged):
+    severities = [f.severity for f in check_pair(german, english) if f.check == "verbatim"]
+    assert severities == ([flagged] if flagged else []), severities
+
+
+@pytest.mark.skipif(not NEWSTEST.exists(), reason="../shared/data is not beside the project")
+def test_verbatim_check_on_correct_and_mangled_items():
+    from tools.fit_omission import dev_halves
+
+    pairs = [pair for halves in dev_halves().values() for half in halves for pair in half]
+    flagged, correct, caught, tried = evaluate_verbatim(pairs)
+    report(f"verbatim: {flagged} of {correct} correct pairs with a URL, address, handle, path, ISBN, version or "
+           f"model number flagged; {caught} of {tried} mangled ones caught ({caught / tried:.1%})")
+    assert flagged <= 0.01 * correct and caught >= 0.99 * tried
 
 
 def test_correct_human_pairs_of_the_article_get_few_errors():

@@ -157,3 +157,46 @@ def evaluate(pairs: Sequence[tuple[str, str, str]]) -> Evaluation:
         clean_flags_per_check=dict(sorted(per_check.items())),
         caught=caught,
     )
+
+
+# --- things that must survive verbatim: placed into correct pairs, then mangled in the English ---
+
+VERBATIM_ITEMS = (
+    "https://www.bundesregierung.de/breg-de/aktuelles", "www.bmw.de/ki-strategie", "http://example.org/a_b?c=1&d=2",
+    "presse@bmw-group.com", "kontakt.redaktion@zeit.de", "@BMWGroup", "@tagesschau", "#Klimaschutz", "#IAA2025",
+    "/usr/share/doc/debian/FAQ", "~/.config/pipeline/settings.toml", "ISBN 978-3-16-148410-0", "v2.3.1",
+    "Version 4.1.2", "A320neo", "RTX4090", "COVID-19", "F-35", "MP3", "G7",
+)
+
+
+def _mangled(item: str, rnd: random.Random) -> str:
+    """What machine translation is known to do to such a thing."""
+    choices = [
+        lambda s: s.replace("@", " at ", 1) if "@" in s else None,
+        lambda s: s.replace(".", " dot ", 1) if "." in s else None,
+        lambda s: s.replace("www.", "", 1) if "www." in s else None,
+        lambda s: s.replace(".de", ".com", 1) if ".de" in s else None,
+        lambda s: s.replace("/", " / ") if "/" in s else None,
+        lambda s: s.lstrip("@#") if s[0] in "@#" else None,
+        lambda s: "#ClimateProtection" if s == "#Klimaschutz" else None,
+        lambda s: re.sub(r"\d(?!.*\d)", lambda m: str((int(m.group()) + 1) % 10), s) if re.search(r"\d", s) else None,
+        lambda s: s[:-1] if len(s) > 3 else None,
+    ]
+    options = [result for change in choices if (result := change(item)) and result != item]
+    return rnd.choice(options)
+
+
+def evaluate_verbatim(pairs: Sequence[tuple[str, str, str]]) -> tuple[int, int, int, int]:
+    """Each pair gets one item (German: "Mehr unter ITEM.", English: "More at ITEM."): how many of
+    those correct pairs get a new verbatim flag, and how many with the item mangled do;
+    returns (correct pairs flagged, correct pairs, mangled caught, mangled tried)."""
+    flagged = caught = 0
+    for index, (pair_id, de, en) in enumerate(pairs):
+        rnd = random.Random(f"verbatim:{pair_id}")
+        item = VERBATIM_ITEMS[index % len(VERBATIM_ITEMS)]
+        german, english = f"{de} Mehr unter {item} .", f"{en} More at {item} ."
+        before = {f for f in check_pair(de, en, -0.3) if f.check == "verbatim"}
+        flagged += bool({f for f in check_pair(german, english, -0.3) if f.check == "verbatim"} - before)
+        broken = f"{en} More at {_mangled(item, rnd)} ."
+        caught += any(f.check == "verbatim" for f in check_pair(german, broken, -0.3))
+    return flagged, len(pairs), caught, len(pairs)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.checks import (addition, alignment, confidence, empty, length, names, negation, numbers, omission,
-                             punctuation, repetition, split, untranslated)
+                             punctuation, repetition, split, untranslated, verbatim)
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import DEFAULT_SETTINGS, ERROR, WARNING, CheckSettings
 from pipeline.model import AlignedParagraph, CheckCount, Flag, Pair, QASummary
@@ -21,6 +21,7 @@ CHECKS = {
     "empty": empty,
     "untranslated": untranslated,
     "numbers": numbers,
+    "verbatim": verbatim,
     "negation": negation,
     "names": names,
     "omission": omission,
