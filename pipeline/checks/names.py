@@ -53,8 +53,8 @@ def _carried(name: str, pair: PairContext) -> bool:
     for form in _exonyms().get(name, ()) + (name,):
         if re.search(rf"(?<!\w){re.escape(form)}", target, 0 if is_acronym(form) else re.I):
             return True
-    if is_acronym(name.replace("&", "")):
-        return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target)  # A81 ↔ A 81
+    if is_acronym(name.replace("&", "")):  # A81 ↔ A 81; or an acronym the dictionary translates (Mrd ↔ bn)
+        return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target) or pair.covers(name)
     if pair.covers(name):
         return True
     spelled = {_transliterated(word)[:5] for word in re.findall(r"\w+", target)}
@@ -103,12 +103,27 @@ def _name_phrases(pair: PairContext) -> list[str]:
     return missing
 
 
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|President|Chancellor|Minister|General)\.?"
+
+
+def _given_name_before_a_title(name: str, pair: PairContext) -> bool:
+    """``Prasad Panvalker`` ↔ ``Mr Panvalkar``: a given name dropped by house style, the English naming
+    the person by title and surname (the surname spelled alike in its first five letters)."""
+    following = re.search(rf"\b{re.escape(name)}\s+([A-ZÄÖÜ][\wäöüß'-]+)", pair.source)
+    if not following:
+        return False
+    surname = _transliterated(following[1])[:5]
+    return any(_transliterated(word)[:5] == surname
+               for word in re.findall(rf"\b{_TITLE}\s+([A-Z][\w'’-]+)", pair.target))
+
+
 def run(pair: PairContext) -> list[Flag]:
     acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
     names = list(dict.fromkeys(acronyms + [p for p in parts if _is_name(p)]))
-    missing = [name for name in names if not _carried(name, pair)] + _name_phrases(pair)
+    missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)]
+    missing += _name_phrases(pair)
     if not missing:
         return []
     severity = ERROR if any(is_acronym(n.replace("&", "")) for n in missing) else WARNING
