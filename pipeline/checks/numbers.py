@@ -128,9 +128,78 @@ def _word_values(text: str, words: dict[str, float]) -> set[float]:
     return {float(words[w]) for w in re.findall(r"[a-zäöüß]+", text.lower()) if w in words}
 
 
+_ENGLISH_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                  "sixteen seventeen eighteen nineteen").split()
+_ENGLISH_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ENGLISH_ORDINAL_ENDINGS = {"first": "one", "second": "two", "third": "three", "fifth": "five", "eighth": "eight",
+                            "ninth": "nine", "twelfth": "twelve"}
+_ENGLISH_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def _english_cardinal(word: str) -> int | None:
+    """``fifteen`` 15, ``sixtieth`` 60, ``seventies`` 70 (a decade), ``twelfth`` 12; else ``None``."""
+    word = _ENGLISH_ORDINAL_ENDINGS.get(word, word)
+    for ending, replacement in (("ieth", "y"), ("ies", "y"), ("th", ""), ("s", "")):
+        if word not in _ENGLISH_UNITS and word not in _ENGLISH_TENS and word.endswith(ending):
+            word = word[: -len(ending)] + replacement
+    if word in _ENGLISH_UNITS:
+        return _ENGLISH_UNITS.index(word)
+    if word in _ENGLISH_TENS:
+        return 20 + 10 * _ENGLISH_TENS.index(word)
+    return None
+
+
+def english_word_numbers(text: str) -> set[float]:
+    """Every number English spells out: ``thirty-nine``, ``one hundred and five``, ``twenty-first``,
+    ``the Seventies`` (70 and 1970), ``fifteen`` — each run of number words as one value, and each word alone."""
+    values: set[float] = set()
+    total = current = 0
+    in_run = False
+    for word in re.findall(r"[a-z]+|[^\sa-z]", re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.lower())) + ["."]:
+        unit = _english_cardinal(word)
+        if unit is not None:
+            current += unit
+            values.add(float(unit))
+            if word.endswith("ies"):
+                values.add(float(1900 + unit))
+            in_run = True
+        elif word in _ENGLISH_MULTIPLIERS and in_run:
+            total += max(current, 1) * _ENGLISH_MULTIPLIERS[word]
+            current = 0
+        elif word == "and" and in_run:
+            continue
+        else:
+            if in_run:
+                values.add(float(total + current))
+            total = current = 0
+            in_run = False
+    return values
+
+
+_GERMAN_UNIT_STEMS = {"ein": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sech": 6,
+                      "sieben": 7, "sieb": 7, "acht": 8, "neun": 9}
+_GERMAN_TENS = {"zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70,
+                "achtzig": 80, "neunzig": 90}
+_GERMAN_NUMBER_WORD = re.compile(
+    r"(?:(?P<unit>ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und)?"
+    r"(?:(?P<teen>drei|vier|fünf|sech|sieb|acht|neun)zehn|(?P<tens>zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|"
+    r"achtzig|neunzig))(?:s?te[nrsm]?|er)?")
+
+
+def german_word_numbers(text: str) -> set[float]:
+    """Numbers German spells as one word: ``fünfzehn`` 15, ``neununddreißig`` 39, ``sechzigsten`` 60."""
+    values = set()
+    for word in re.findall(r"[a-zäöüß]+", text.lower()):
+        match = _GERMAN_NUMBER_WORD.fullmatch(word)
+        if match:
+            value = (10 + _GERMAN_UNIT_STEMS[match["teen"]]) if match["teen"] else _GERMAN_TENS[match["tens"]]
+            values.add(float(value + (_GERMAN_UNIT_STEMS[match["unit"]] if match["unit"] else 0)))
+    return values
+
+
 def run(pair: PairContext) -> list[Flag]:
     german, english = _german_numbers(pair.source), english_numbers(pair.target, pair.source)
-    english_word_values = _word_values(pair.target, _ENGLISH_WORDS)
+    english_word_values = _word_values(pair.target, _ENGLISH_WORDS) | english_word_numbers(pair.target)
     unmatched = list(english)
     missing = []
     for number in german:
@@ -139,7 +208,7 @@ def run(pair: PairContext) -> list[Flag]:
             unmatched.remove(match)
         elif not number.values & english_word_values:
             missing.append(number)
-    german_word_values = _word_values(pair.source, _GERMAN_WORDS)
+    german_word_values = _word_values(pair.source, _GERMAN_WORDS) | german_word_numbers(pair.source)
     extra = [e for e in unmatched if not e.values & german_word_values]
     if missing and extra:
         return [Flag("numbers", ERROR, f"number changed: German {', '.join(n.text for n in missing)} but English "
