@@ -678,6 +678,10 @@ def _print_table(report: dict) -> None:
           f"{cluster['bytes_sent_per_sentence']:.0f} B sent and {cluster['bytes_received_per_sentence']:.0f} B back per "
           f"sentence, memory writes {cluster['memory_writes_per_second']:.0f} sent/s: one driver feeds about "
           f"{cluster['workers_one_driver_can_feed']} workers")
+    alignment = report["alignment"]
+    print(f"aligner, {alignment['german_sentences']} German and {alignment['english_sentences']} English sentences "
+          f"(perturbed): {alignment['seconds']:.1f} s, {alignment['peak_rss_mb']:.0f} MB, strict F1 "
+          f"{alignment['strict_f1']:.3f}, lax F1 {alignment['lax_f1']:.3f}, deleted found {alignment['deleted_found']}")
     if report["hostile"]:
         print_hostile(report["hostile"])
 
