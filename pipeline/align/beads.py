@@ -177,18 +177,15 @@ class _Aligner:
         """Content words of a bead covered by the other side, and the smallest share covered of
         any one sentence."""
         covered, weakest = 0, 1.0
-        for a, sentence in enumerate(german):
-            mask = 0
-            for b in range(len(english)):
-                mask |= self._mask(i + a, j + b)[0]
-            covered += mask.bit_count()
-            weakest = min(weakest, _share(mask, sentence))
-        for b, sentence in enumerate(english):
-            mask = 0
-            for a in range(len(german)):
-                mask |= self._mask(i + a, j + b)[1]
-            covered += mask.bit_count()
-            weakest = min(weakest, _share(mask, sentence))
+        sides = ((0, german, lambda a: [(i + a, j + b) for b in range(len(english))]),
+                 (1, english, lambda b: [(i + a, j + b) for a in range(len(german))]))
+        for side, sentences, cells_of in sides:
+            for position, sentence in enumerate(sentences):
+                mask = 0
+                for cell in cells_of(position):
+                    mask |= self._mask(*cell)[side]
+                covered += mask.bit_count()
+                weakest = min(weakest, _share(mask, sentence))
         return covered, weakest
 
     # -- search --------------------------------------------------------------------------------
