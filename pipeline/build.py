@@ -237,7 +237,6 @@ def translate_with_memory(texts: list[str], translator: EnglishSource, memory: T
     def remember(sources: Sequence[str], translations: list[Translation]) -> None:
         """Each batch as it arrives, so that the memory is the checkpoint of a long run."""
         memory.remember_machine(sources, translations, translator.engine)
-        fresh.update(zip(sources, translations))
 
     if missing:
         translator.prepare(missing)
@@ -251,10 +250,7 @@ def checked_brief(item: Prepared, translations: list[Translation], recalled: lis
     the English source (``Prepared.to_translate``), in order; ``recalled`` says which came from the memory."""
     clock = StageClock()
     english = item.english.filled(translations) if item.english else translations
-    alignments = None
-    if item.english:
-        given = iter(item.english.alignments)
-        alignments = [None if s.verbatim else next(given) for s in item.segments]
+    alignments = _per_segment(item.segments, item.english.alignments, lambda _: None) if item.english else None
     paragraphs = checks.check(align.align(item.segments, with_verbatim(item.segments, english), alignments))
     brief = Brief(
         document=item.document,
@@ -273,8 +269,13 @@ def checked_brief(item: Prepared, translations: list[Translation], recalled: lis
 
 def with_verbatim(segments: Sequence[Segment], translations: Sequence[Translation]) -> list[Translation]:
     """A translation for every segment: code keeps its own text (origin ``verbatim``)."""
-    given = iter(translations)
-    return [Translation(s.text, None, origin="verbatim") if s.verbatim else next(given) for s in segments]
+    return _per_segment(segments, translations, lambda code: Translation(code.text, None, origin="verbatim"))
+
+
+def _per_segment(segments: Sequence[Segment], values: Sequence, for_code: Callable[[Segment], object]) -> list:
+    """``values`` (one per segment that is not code) spread over all segments, ``for_code`` for code."""
+    given = iter(values)
+    return [for_code(s) if s.verbatim else next(given) for s in segments]
 
 
 def render_and_write(checked: Checked, key: str, paths: OutputPaths, pdf_variant: str = DEFAULT_VARIANT,

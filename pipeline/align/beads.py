@@ -126,7 +126,7 @@ class _Aligner:
             low = [max(0, round(c) - width) for c in centre]
             high = [min(m, round(c) + width) for c in centre]
             for i in range(1, n + 1):  # a band without gaps between rows
-                low[i] = max(low[i], 0) if low[i] <= high[i - 1] else high[i - 1]
+                low[i] = min(low[i], high[i - 1])
             beads = self._search(low, high)
             path = _path_rows(beads, n)
             touches = any((low[i] > 0 and path[i] <= low[i]) or (high[i] < m and path[i] >= high[i])

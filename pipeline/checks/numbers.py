@@ -34,16 +34,14 @@ _GERMAN_SCALES = {"milliarden": 1e9, "milliarde": 1e9, "mrd": 1e9, "millionen": 
 _ENGLISH_SCALES = {"billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "thousand": 1e3, "trillion": 1e12}
 _GERMAN_WORDS = {"null": 0, "eins": 1, "ein": 1, "eine": 1, "einen": 1, "einem": 1, "einer": 1, "zwei": 2,
                  "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
-                 "elf": 11, "zwölf": 12, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100,
+                 "elf": 11, "zwölf": 12, "hundert": 100,
                  "tausend": 1000, "erste": 1, "ersten": 1, "erster": 1, "zweite": 2, "zweiten": 2, "dritte": 3,
                  "dritten": 3, "vierte": 4, "vierten": 4, "fünfte": 5, "fünften": 5, "halb": 0.5, "hälfte": 0.5,
                  "dutzend": 12, "doppelt": 2, "zweimal": 2, "dreimal": 3}
-_ENGLISH_WORDS = {"zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
-                  "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000, "first": 1, "second": 2, "third": 3,
-                  "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-                  "half": 0.5, "dozen": 12, "double": 2, "twice": 2, "once": 1, "single": 1, "both": 2, "pair": 2,
-                  "noon": 12, "midnight": 0}
+"""German number words besides the teens and tens that ``german_word_numbers`` reads."""
+_ENGLISH_WORDS = {"a": 1, "an": 1, "hundred": 100, "thousand": 1000, "half": 0.5, "dozen": 12, "double": 2,
+                  "twice": 2, "once": 1, "single": 1, "both": 2, "pair": 2, "noon": 12, "midnight": 0}
+"""English words that stand for numbers besides the cardinals and ordinals ``english_word_numbers`` reads."""
 
 
 @dataclass(frozen=True)
