@@ -1,6 +1,7 @@
 """Hostile and unlucky inputs for the readers, generated (nothing large is committed): zip bombs,
 zip members lying about their size, millions of tags, billion laughs, broken XML, a cookie banner
-as the only text, nested tables, deep quotes, a 50,000-character run, scripts inside paragraphs.
+as the only text, nested tables, deep quotes and lists, elements nested past the parser's limit,
+a 50,000-character run, scripts inside paragraphs.
 Used by ``tests/test_hostile_readers.py`` (what each gives) and ``make bench`` (how long and how
 much memory each takes)."""
 
@@ -99,6 +100,12 @@ def refused_files() -> dict[str, tuple[bytes, str]]:
         "lachen.docx": (with_member(plain, "word/document.xml", BILLION_LAUGHS), "damaged Word .docx"),
         "kaputt-xml.docx": (with_member(plain, "word/document.xml", b"<w:document><w:body><w:p>"),
                             "damaged Word .docx"),
+        "tief.html": (f"<html><body><p>{SENTENCE}</p>{'<div>' * 300}<p>{SENTENCE}</p></body></html>".encode(),
+                      "deeper than 255 levels"),
+        "tief.epub": (epub_bytes(f"<html><body><p>{SENTENCE}</p>{'<div>' * 300}<p>Tief.</p></body></html>"),
+                      "deeper than 255 levels"),
+        "eingerueckt.md": ("\n".join(f"{'  ' * level}- Ebene {level}" for level in range(60)).encode(),
+                           "more than 50 levels deep"),
         "cookies.html": (b"<html><body><div class='cookie-consent'><p>Wir verwenden Cookies, um Ihnen das beste "
                          b"Erlebnis auf unserer Website zu bieten. Mit Ihrer Zustimmung helfen Sie uns.</p><button>"
                          b"Alle akzeptieren</button></div></body></html>", "no article text"),
@@ -109,6 +116,8 @@ KEPT = {
     "verschachtelt.docx": (lambda: docx_bytes(nested_table_docx), [f"Satz {n} " for n in range(102)]),
     "zitate.md": (lambda: (("> " * 50 + "Ganz tief zitiert steht dieser Satz.\n\n") + SENTENCE + "\n").encode(),
                   ["Ganz tief zitiert steht dieser Satz.", SENTENCE]),
+    "listen.md": (lambda: ("- " * 3000 + SENTENCE + "\n").encode(), [SENTENCE]),
+    "gemischt.md": (lambda: ("> 1. " * 200 + SENTENCE + "\n").encode(), [SENTENCE]),
     "klammern.md": (lambda: ("# Klammern\n\n" + "[" * 50_000 + "\n\n" + SENTENCE + "\n").encode(),
                     ["[" * 50_000, SENTENCE]),
     "skript.epub": (lambda: epub_bytes(

@@ -19,7 +19,7 @@ from pipeline.errors import InputError
 from pipeline.model import Document
 from pipeline.readers.archive import BoundedZip
 from pipeline.readers.common import Block, Metadata, document, iso_date
-from pipeline.readers.markup import bounded_markup, is_legal_notice, link_share, strip_furniture, walk
+from pipeline.readers.markup import is_legal_notice, link_share, parse_page, strip_furniture, walk
 
 _CONTAINER = "META-INF/container.xml"
 _NAMESPACES = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
@@ -30,7 +30,7 @@ CONTENTS_LINK_SHARE = 0.5
 
 
 def read(data: bytes, name: str, path: Path | None) -> Document:
-    from lxml import etree, html
+    from lxml import etree
 
     label = str(path) if path else name
     try:
@@ -40,8 +40,8 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
         package = etree.fromstring(book.read(package_path), _parser())
         blocks, skipped = [], Counter()
         for member in _reading_order(package, package_path):
-            data = bounded_markup(book.read(member), f"{label}: chapter {member}")
-            chapter = html.document_fromstring(data, parser=html.HTMLParser(encoding=_xml_encoding(data)))
+            data = book.read(member)
+            chapter = parse_page(data, f"{label}: chapter {member}", _xml_encoding(data))
             skipped["page furniture elements (navigation, contents, scripts)"] += strip_furniture(chapter)
             if link_share(chapter) > CONTENTS_LINK_SHARE:
                 skipped["contents and index pages"] += 1

@@ -31,7 +31,7 @@ from urllib.parse import urlparse
 from pipeline.errors import InputError
 from pipeline.model import Document
 from pipeline.readers.common import Block, Metadata, decode, document, iso_date
-from pipeline.readers.markup import (DomBlock, bounded_markup, is_legal_notice, link_share, local_name, strip_furniture,
+from pipeline.readers.markup import (DomBlock, is_legal_notice, link_share, local_name, parse_page, strip_furniture,
                                      walk)
 
 DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "datepublished",
@@ -53,12 +53,11 @@ _SENTENCE_END = re.compile(r"[.!?:…][\"'“”»«)\]]*$")
 
 def read(data: bytes, name: str, path: Path | None) -> Document:
     from lxml import etree
-    from lxml import html as lxml_html
 
     label = str(path) if path else name
     text, encoding, detected = decode(data, label)
     try:  # lxml refuses a str that declares its encoding: the bytes are decoded already
-        page = lxml_html.document_fromstring(bounded_markup(_XML_DECLARATION.sub("", text, count=1), label))
+        page = parse_page(_XML_DECLARATION.sub("", text, count=1), label)
     except (etree.ParserError, ValueError):
         page = None
     if page is None:

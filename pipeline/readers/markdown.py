@@ -14,14 +14,20 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.model import Document
 from pipeline.readers.common import Block, decode, document, front_matter, split_lines
-from pipeline.readers.markup import strip_furniture, walk
+from pipeline.readers.markup import parse_page, strip_furniture, walk
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-MAX_QUOTE_DEPTH = 8
-"""Quotes nested deeper are kept at this depth: markdown-it drops text past its nesting limit."""
-_DEEP_QUOTE = re.compile(r"^((?:[ ]{0,3}>[ ]?){%d})(?:[ ]{0,3}>[ ]?)+" % MAX_QUOTE_DEPTH)
+MAX_NESTING = 100
+"""markdown-it's nesting limit (CommonMark's preset has 20). Past it, markdown-it silently drops the
+rest of the document, so a file that reaches it is refused."""
+MAX_MARKERS = 8
+"""Quote and list markers opening one line (``> > > -  - Text``) are kept up to this many: deeper
+ones nest nothing a reader needs, and the text stays."""
+_DEEP_MARKERS = re.compile(r"^((?:[ ]{0,3}(?:>|[-+*]|\d{1,9}[.)])(?:[ ]+|$)){%d})(?:[ ]{0,3}(?:>|[-+*]|\d{1,9}[.)])(?:[ ]+|$))+"
+                           % MAX_MARKERS)
 _FENCED_DIV = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attributes>[^}]*)\}|(?P<class>[\w-]+))?\s*:*\s*$")
 _ATTRIBUTE = re.compile(r"""([#.]?)([\w-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
 _SPAN = re.compile(r"\[([^\]\[]*)\]\{[^}]*\}")
@@ -29,19 +35,21 @@ _ATTRIBUTE_BRACES = re.compile(r"(?<=[)\]`*_])\{[^}]*\}|\s+\{[#.][^}]*\}\s*$")
 
 
 def read(data: bytes, name: str, path: Path | None) -> Document:
-    from lxml import html as lxml_html
     from markdown_it import MarkdownIt
 
     label = str(path) if path else name
     text, encoding, detected = decode(data, label)
     lines = split_lines(text)
     metadata, body_start = front_matter(lines, label)
-    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable("table")
     tokens = parser.parse(_pandoc_to_commonmark(lines[body_start:]))
+    if max((token.level for token in tokens), default=0) >= MAX_NESTING - 1:
+        raise InputError(f"{label}: nests lists or quotes more than {MAX_NESTING // 2} levels deep, where "
+                         "the Markdown parser would drop the rest of the text; not a document this tool reads")
     for token in tokens:
         if token.map is not None and token.nesting >= 0 and token.type != "inline":
             token.attrSet("data-line", str(body_start + token.map[0] + 1))
-    page = lxml_html.document_fromstring(f"<html><body>{parser.renderer.render(tokens, parser.options, {})}</body></html>")
+    page = parse_page(f"<html><body>{parser.renderer.render(tokens, parser.options, {})}</body></html>", label)
     skipped = Counter({"raw-HTML furniture elements (navigation, contents)": strip_furniture(page)})
     blocks = [Block(block.text, block.kind, _line(block.element)) for block in walk(page)]
     return document(data, name, path, blocks, metadata, encoding, detected, title_from_text=True, skipped=skipped)
@@ -84,7 +92,7 @@ def _pandoc_to_commonmark(lines: list[str]) -> str:
         elif div:
             prose.append("</div>")  # one line for one line: the blocks keep their line numbers
         else:
-            prose.append(_DEEP_QUOTE.sub(r"\1", line))
+            prose.append(_DEEP_MARKERS.sub(r"\1", line))
     flush()
     return "\n".join(parts)
 

@@ -68,14 +68,23 @@ MAX_ELEMENTS = 1_000_000
 """More tags than this in one page or chapter is no document (a book of 1,000 pages has about 100,000)."""
 
 
-def bounded_markup(data: bytes | str, label: str) -> bytes | str:
-    """``data`` when it has at most ``MAX_ELEMENTS`` tags, counted before any tree is built."""
+def parse_page(data: bytes | str, label: str, encoding: str | None = None):
+    """The page's lxml tree, refused with one line naming ``label`` when it holds more than
+    ``MAX_ELEMENTS`` tags (counted before any tree is built) or nests elements deeper than lxml's
+    limit of 255 levels: past it, libxml2 drops the rest of the text without failing."""
+    from lxml import html
+
     from pipeline.errors import InputError
 
     tags = data.count(b"<" if isinstance(data, bytes) else "<")
     if tags > MAX_ELEMENTS:
         raise InputError(f"{label}: holds {tags:,} tags (at most {MAX_ELEMENTS:,}); not a document this tool reads")
-    return data
+    parser = html.HTMLParser(encoding=encoding)
+    page = html.document_fromstring(data, parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise InputError(f"{label}: nests elements deeper than 255 levels, where the parser would drop the "
+                         "rest of the text; not a document this tool reads")
+    return page
 
 
 def local_name(element) -> str:
