@@ -23,6 +23,7 @@ from pathlib import Path
 from pipeline import __version__, align, checks, read, render, segment, writers
 from pipeline.align import beads
 from pipeline.errors import InputError, PipelineError
+from pipeline.glossary import Glossary
 from pipeline.memory import TranslationMemory
 from pipeline.model import Alignment, Brief, Document, EnglishSource, Segment, Signature, Translation
 from pipeline.pdf import DEFAULT_VARIANT
@@ -245,13 +246,15 @@ def translate_with_memory(texts: list[str], translator: EnglishSource, memory: T
 
 
 def checked_brief(item: Prepared, translations: list[Translation], recalled: list[bool],
-                  translate_figure: StageFigure, translator: EnglishSource) -> Checked:
+                  translate_figure: StageFigure, translator: EnglishSource, glossary: Glossary | None = None) -> Checked:
     """Align, check and sign one document. ``translations`` are those of its segments that went to
-    the English source (``Prepared.to_translate``), in order; ``recalled`` says which came from the memory."""
+    the English source (``Prepared.to_translate``), in order; ``recalled`` says which came from the memory;
+    ``glossary``: the organisation's terms the checks follow."""
     clock = StageClock()
     english = item.english.filled(translations) if item.english else translations
     alignments = _per_segment(item.segments, item.english.alignments, lambda _: None) if item.english else None
-    paragraphs = checks.check(align.align(item.segments, with_verbatim(item.segments, english), alignments))
+    paragraphs = checks.check(align.align(item.segments, with_verbatim(item.segments, english), alignments),
+                              glossary=glossary)
     brief = Brief(
         document=item.document,
         paragraphs=paragraphs,
@@ -259,6 +262,7 @@ def checked_brief(item: Prepared, translations: list[Translation], recalled: lis
         signature=signature(translator),
         created=datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
         english_file=item.english.file if item.english else None,
+        glossary=glossary.mark if glossary else None,
     )
     clock.lap("align+check")
     human = sum(known and t.origin == "human" for t, known in zip(translations, recalled))

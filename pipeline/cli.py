@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="translate on this Dask scheduler's workers (pip install -r requirements-cluster.txt; "
                             "make cluster starts one here) instead of in this process")
+    brief.add_argument("--glossary", type=Path, metavar="FILE",
+                       help="the organisation's terms (.tbx, or .csv/.tsv of German,English[,note]; English variants "
+                            "separated by |, forbidden ones marked !): the terms check flags pairs that do not follow it")
     brief.set_defaults(handler=_brief)
 
     seg = verbs.add_parser("segment", help="split German text on stdin into sentences, one a line")
@@ -83,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     aligner.set_defaults(handler=_align)
 
     qa = verbs.add_parser("qa", help='check pairs: JSON lines {"id", "source", "target"[, "score"]} on stdin → flags on stdout')
+    qa.add_argument("--glossary", type=Path, metavar="FILE", help="the organisation's terms, as for brief")
     qa.set_defaults(handler=_qa)
 
     model, model_verbs = _group(verbs, "model", "list or install German→English model packages")
@@ -135,6 +139,7 @@ def _open_memory(args: argparse.Namespace) -> memory_store.TranslationMemory:
 
 def _brief(args: argparse.Namespace) -> int:
     from pipeline import build, packages, runs
+    from pipeline.glossary import read_glossary
     from pipeline.translate.local import Translator
 
     if not args.inputs and not DEFAULT_INPUT_DIR.is_dir():
@@ -149,6 +154,7 @@ def _brief(args: argparse.Namespace) -> int:
         print(printable(f"skipped {link}: a symbolic link in a folder is not followed (name it on the command line "
                         "to build what it points to)"), file=sys.stderr)
     outputs = _outputs(args.outputs)
+    glossary = read_glossary(args.glossary) if args.glossary else None
     build.ensure_writable(args.out)
     try:
         package = packages.find_package()
@@ -172,7 +178,7 @@ def _brief(args: argparse.Namespace) -> int:
         memory = stack.enter_context(_open_memory(args))
         stack.callback(listener.close)
         run = runs.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
-                                 args.pdf_variant, outputs, english)
+                                 args.pdf_variant, outputs, english, glossary)
     if run.review:
         print(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}", file=sys.stderr)
     if args.timings:
@@ -404,17 +410,20 @@ def _align(args: argparse.Namespace) -> int:
     return 0
 
 
-def _qa(_args: argparse.Namespace) -> int:
+def _qa(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from pipeline.checks import check_pair
+    from pipeline.checks import TermIndex, check_pair
+    from pipeline.glossary import read_glossary
+
+    terms = TermIndex(read_glossary(args.glossary)) if args.glossary else None
 
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:
             pair = json.loads(line)
-            flags = check_pair(pair["source"], pair["target"], pair.get("score"))
+            flags = check_pair(pair["source"], pair["target"], pair.get("score"), terms=terms)
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
         out = [{key: value for key, value in asdict(flag).items() if value or key in ("check", "severity", "message")}

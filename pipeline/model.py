@@ -119,6 +119,44 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class GlossaryMark:
+    """Which glossary a brief was checked against, for its provenance."""
+
+    name: str
+    sha256: str
+    terms: int
+
+    def line(self) -> str:
+        return f"{self.name} ({self.terms} terms, SHA-256 {self.sha256})"
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A glossary term found in a pair's German, and what its English does with it."""
+
+    german: str
+    """The words as the sentence has them (``Konzernvorstands``)."""
+    term: str
+    """The glossary's German (``Vorstand``)."""
+    approved: tuple[str, ...]
+    found: str | None
+    """The approved English the pair uses; ``None`` when it uses none."""
+    forbidden: str | None = None
+    """English the glossary forbids for this term, used in the pair."""
+
+    @property
+    def state(self) -> str:
+        """``error`` (forbidden English used), ``warning`` (no approved English) or ``ok``."""
+        return "error" if self.forbidden else ("ok" if self.found or not self.approved else "warning")
+
+    def line(self) -> str:
+        wanted = " | ".join(self.approved)
+        if self.forbidden:
+            return f"{self.term} → {wanted}: forbidden “{self.forbidden}” used"
+        return f"{self.term} → {wanted}: " + (f"“{self.found}” used" if self.found else "none used")
+
+
+@dataclass(frozen=True)
 class Flag:
     """A reason for a reviewer to look at a pair."""
 
@@ -167,6 +205,8 @@ class Pair:
     """German content words for which the dictionary found no counterpart in the English."""
     alignment: Alignment | None = None
     """Set when the English is an existing translation aligned to the German."""
+    terms: tuple[TermHit, ...] = ()
+    """Glossary terms found in the German (``brief --glossary``)."""
 
 
 @dataclass(frozen=True)
@@ -238,6 +278,8 @@ class Brief:
     """ISO 8601 timestamp of the build."""
     english_file: str | None = None
     """The file name of the existing English aligned to the German; ``None`` when the model translated."""
+    glossary: GlossaryMark | None = None
+    """The glossary the checks followed (``brief --glossary``)."""
 
     @property
     def pairs(self) -> tuple[Pair, ...]:

@@ -73,6 +73,8 @@ class Word:
     """Lower-case word, the key of its gloss; empty for spaces, punctuation and unglossed words."""
     uncovered: bool = False
     """The checks found no counterpart of this word in the English."""
+    term: str = ""
+    """The glossary entry this word belongs to (``brief --glossary``), as the tooltip shows it."""
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,14 @@ def _chunks(text: str, marks: list[str]) -> tuple[tuple[str, bool], ...]:
     return tuple(pieces)
 
 
-def _words(text: str, glosses: dict[str, str], uncovered: frozenset[str]) -> tuple[Word, ...]:
+def _words(text: str, glosses: dict[str, str], uncovered: frozenset[str], terms: dict[str, str]) -> tuple[Word, ...]:
     words, position = [], 0
     for match in _GERMAN_WORD.finditer(text):
         if match.start() > position:
             words.append(Word(text[position:match.start()]))
         key = match.group().lower()
-        words.append(Word(match.group(), key if key in glosses else "", match.group() in uncovered))
+        words.append(Word(match.group(), key if key in glosses else "", match.group() in uncovered,
+                          terms.get(match.group(), "")))
         position = match.end()
     if position < len(text):
         words.append(Word(text[position:]))
@@ -125,10 +128,11 @@ def _view(pair: Pair, glosses: dict[str, str] | None = None) -> PairView:
     severity = "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else "")
     source_chunks = _chunks(pair.segment.text, [m for f in flags for m in f.source_marks])
     uncovered = frozenset(pair.uncovered)
+    terms = {word: f"glossary: {hit.line()}" for hit in pair.terms for word in _GERMAN_WORD.findall(hit.german)}
     return PairView(
         pair=pair,
         source_chunks=source_chunks,
-        source_words=tuple((_words(chunk, glosses or {}, uncovered), marked) for chunk, marked in source_chunks),
+        source_words=tuple((_words(chunk, glosses or {}, uncovered, terms), marked) for chunk, marked in source_chunks),
         target_chunks=_chunks(pair.target, [m for f in flags for m in f.target_marks]),
         checks=" ".join(dict.fromkeys(f.check for f in flags)),
         severity=severity,

@@ -62,7 +62,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
                  force: bool = False, listener: BuildListener = BuildListener(),
                  review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT,
                  outputs: frozenset[str] = frozenset(writers.OUTPUTS),
-                 english: dict[Path, Path] | None = None) -> RunResult:
+                 english: dict[Path, Path] | None = None, glossary: Glossary | None = None) -> RunResult:
     """Build the outputs of every input (``build.output_paths``) and, for more than one, the press review.
 
     The sentences of all documents are translated together, a group of documents at a time,
@@ -73,6 +73,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
     same folder take turns. A document that fails is reported and leaves nothing behind.
     ``outputs`` chooses what to write (``OUTPUTS``); the press review needs its HTML and PDF.
     ``english`` maps an input to its existing English translation, aligned instead of translated.
+    ``glossary``: the organisation's terms, checked in every brief (``checks.terms``).
     """
     build.ensure_writable(out_dir)
     results: dict[Path, BuildResult] = {}
@@ -97,7 +98,7 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
             for item in group:
                 end = start + len(item.to_translate)
                 pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
-                                       translator, out_dir, force, renderer, pdf_variant, outputs))
+                                       translator, out_dir, force, renderer, pdf_variant, outputs, glossary))
                 start = end
         for item, future in pending:
             try:
@@ -138,9 +139,10 @@ def _groups(prepared: list[Prepared], size: int) -> Iterator[list[Prepared]]:
 
 def _finish(item: Prepared, translations: list[Translation], recalled: list[bool],
             translate_figure: build.StageFigure, translator: EnglishSource, out_dir: Path, force: bool,
-            renderer: "_Renderer", pdf_variant: str, outputs: frozenset[str]) -> tuple[Prepared, Future]:
+            renderer: "_Renderer", pdf_variant: str, outputs: frozenset[str],
+            glossary: Glossary | None) -> tuple[Prepared, Future]:
     """Check one document, then hand it to the renderer unless its outputs are up to date."""
-    checked = build.checked_brief(item, translations, recalled, translate_figure, translator)
+    checked = build.checked_brief(item, translations, recalled, translate_figure, translator, glossary)
     paths = build.output_paths(out_dir, item.document.name, outputs)
     build.remove_stale_temporaries(paths)
     key = build.content_key(checked.brief, pdf_variant)

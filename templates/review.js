@@ -67,25 +67,29 @@
       ? "human" + (row.dataset.approved === "yes" ? ", approved" : "") : "machine translation";
     document.getElementById("details-score").textContent = row.dataset.score
       ? row.dataset.score + " (mean log-probability per token)" : "none";
-    var list = document.getElementById("details-flags");
-    list.textContent = "";
-    var flags = row.querySelectorAll("ul.flags li");
-    if (flags.length === 0) {
-      var none = document.createElement("li");
-      none.textContent = "none";
-      list.appendChild(none);
-    }
-    Array.prototype.forEach.call(flags, function (flag) {
-      var item = document.createElement("li");
-      item.className = flag.className;
-      item.textContent = flag.textContent;
-      list.appendChild(item);
-    });
+    copyItems(row.querySelectorAll("ul.flags li"), document.getElementById("details-flags"));
+    var terms = document.getElementById("details-terms");
+    if (terms) copyItems(row.querySelectorAll("ul.terms li"), terms);
     showGlosses(row);
     if (history.replaceState) history.replaceState(null, "", "#" + row.id);
     if (scroll) row.scrollIntoView({ block: "center" });
     row.focus({ preventScroll: true });
     openEditor(row);
+  }
+
+  function copyItems(items, list) {
+    list.textContent = "";
+    if (items.length === 0) {
+      var none = document.createElement("li");
+      none.textContent = "none";
+      list.appendChild(none);
+    }
+    Array.prototype.forEach.call(items, function (source) {
+      var item = document.createElement("li");
+      item.className = source.className;
+      item.textContent = source.textContent;
+      list.appendChild(item);
+    });
   }
 
   // -- glosses: the dictionary's English of the German words --------------------------------
@@ -112,7 +116,7 @@
   function showTip(event) {
     var word = event.target.closest ? event.target.closest(".source .w") : null;
     if (!word) return;
-    tip.textContent = glosses[word.dataset.w] || "";
+    tip.textContent = [glosses[word.dataset.w], word.dataset.term].filter(Boolean).join(" · ");
     if (word.classList.contains("uncovered")) tip.textContent += " · no counterpart found in the English";
     var box = word.getBoundingClientRect();
     tip.style.left = Math.max(4, box.left + window.scrollX) + "px";

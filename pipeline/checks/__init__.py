@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.checks import (addition, alignment, confidence, empty, length, names, negation, numbers, omission,
-                             punctuation, repetition, split, untranslated, verbatim)
+                             punctuation, repetition, split, terms, untranslated, verbatim)
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import DEFAULT_SETTINGS, ERROR, WARNING, CheckSettings
+from pipeline.checks.terms import TermIndex
+from pipeline.glossary import Glossary
 from pipeline.model import AlignedParagraph, CheckCount, Flag, Pair, QASummary
 
 CHECKS = {
@@ -22,6 +24,7 @@ CHECKS = {
     "untranslated": untranslated,
     "numbers": numbers,
     "verbatim": verbatim,
+    "terms": terms,
     "negation": negation,
     "names": names,
     "omission": omission,
@@ -37,33 +40,37 @@ CHECK_NAMES = tuple(CHECKS)
 CHECK_DESCRIPTIONS = {name: module.DESCRIPTION for name, module in CHECKS.items()}
 
 __all__ = ["CHECKS", "CHECK_NAMES", "CHECK_DESCRIPTIONS", "CheckSettings", "DEFAULT_SETTINGS", "ERROR", "WARNING",
-           "check", "check_pair", "summarize"]
+           "TermIndex", "check", "check_pair", "summarize"]
 
 
 def check_pair(source: str, target: str, score: float | None = None,
-               settings: CheckSettings = DEFAULT_SETTINGS, parts: int = 1) -> tuple[Flag, ...]:
-    """All flags for one German/English pair."""
-    context = PairContext(source, target, settings, score, parts)
+               settings: CheckSettings = DEFAULT_SETTINGS, parts: int = 1,
+               terms: TermIndex | None = None) -> tuple[Flag, ...]:
+    """All flags for one German/English pair; ``terms``: a glossary's index (``TermIndex(glossary)``)."""
+    context = PairContext(source, target, settings, score, parts, terms=terms)
     return tuple(flag for module in CHECKS.values() for flag in module.run(context))
 
 
-def _checked(pair: Pair, settings: CheckSettings) -> Pair:
+def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None) -> Pair:
     if pair.segment.verbatim:
         return pair  # code is not translated, so there is nothing to check
     aligned = pair.alignment
     if aligned and aligned.lead:
         return pair  # its German is checked with the first of its bead, whose English it shares
     context = PairContext(aligned.source if aligned and aligned.source else pair.segment.text, pair.target, settings,
-                          pair.score, pair.parts, aligned)
+                          pair.score, pair.parts, aligned, terms)
     if pair.origin == "missing":  # no English to check: only that it is missing
         return replace(pair, flags=tuple(alignment.run(context)))
     flags = tuple(flag for module in CHECKS.values() for flag in module.run(context))
-    return replace(pair, flags=flags, uncovered=tuple(dict.fromkeys(w.text for w in context.uncovered)))
+    return replace(pair, flags=flags, uncovered=tuple(dict.fromkeys(w.text for w in context.uncovered)),
+                   terms=context.term_hits)
 
 
-def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DEFAULT_SETTINGS) -> tuple[AlignedParagraph, ...]:
-    """The paragraphs with every pair's flags (and uncovered German words) filled in."""
-    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings) for pair in paragraph.pairs))
+def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DEFAULT_SETTINGS,
+          glossary: Glossary | None = None) -> tuple[AlignedParagraph, ...]:
+    """The paragraphs with every pair's flags (uncovered German words, glossary terms) filled in."""
+    terms = TermIndex(glossary) if glossary else None
+    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings, terms) for pair in paragraph.pairs))
                  for paragraph in paragraphs)
 
 

@@ -9,7 +9,8 @@ from functools import cached_property
 
 from pipeline.checks import lexicon
 from pipeline.checks.settings import CheckSettings
-from pipeline.model import Alignment
+from pipeline.checks.terms import TermIndex, hit
+from pipeline.model import Alignment, TermHit
 
 _GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -37,10 +38,18 @@ class GermanWord:
 
 class PairContext:
     def __init__(self, source: str, target: str, settings: CheckSettings, score: float | None = None,
-                 parts: int = 1, alignment: Alignment | None = None) -> None:
+                 parts: int = 1, alignment: Alignment | None = None, terms: TermIndex | None = None) -> None:
         self.source, self.target, self.settings, self.score, self.parts = source, target, settings, score, parts
         self.alignment = alignment
         """The bead, when the English is an existing translation aligned to the German."""
+        self.terms = terms
+        """The glossary, when the build has one."""
+
+    @cached_property
+    def term_hits(self) -> tuple[TermHit, ...]:
+        if self.terms is None:
+            return ()
+        return tuple(hit(term, german, self.target) for term, german in self.terms.find(self.source))
 
     @cached_property
     def english_words(self) -> list[str]:
@@ -69,6 +78,8 @@ class PairContext:
         if (lower in english or lower.rstrip("s") in english
                 or (len(lower) >= _COGNATE_PREFIX and lower[:_COGNATE_PREFIX] in prefixes)):
             return True
+        if any(hit.found and word in hit.german for hit in self.term_hits):
+            return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
         if lexical.english(word) & self.english_stems:
             return True

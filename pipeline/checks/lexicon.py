@@ -176,17 +176,17 @@ class Lexicon:
         """The dictionary lists the word (or its lemma) with a lower-case English sense. A word it
         knows only as a compound of other words (``Wolf|gang``, ``Terzen|bach``) is not one."""
         forms = self.forms(word)
-        direct = word.lower().strip("-") in forms or _lemma(word).lower() in forms
+        direct = word.lower().strip("-") in forms or lemma(word).lower() in forms
         return direct and all(form not in self.proper for form in forms) and any(f in self.common for f in forms)
 
     def english_of_particle_verb(self, particle: str, verb: str) -> frozenset[str]:
         """Stems of the English of ``particle`` + the verb's lemma (``mit`` + ``teilte`` → ``mitteilen``)."""
         if verb[:1].isupper():
             return frozenset()
-        lemma = particle + _lemma(verb).lower()
-        if lemma not in self.headwords:
-            lemma = particle + _lemma(verb.lower() + "n").lower()  # teilte → teilten → teilen
-        return frozenset(self.translations[lemma].split()) if lemma in self.headwords else frozenset()
+        base = particle + lemma(verb).lower()
+        if base not in self.headwords:
+            base = particle + lemma(verb.lower() + "n").lower()  # teilte → teilten → teilen
+        return frozenset(self.translations[base].split()) if base in self.headwords else frozenset()
 
     def has_common_head(self, word: str) -> bool:
         """Ends in a common word of five letters or more after a modifier of three or more
@@ -201,10 +201,10 @@ class Lexicon:
         forms = self.forms(word)
         if not forms:
             return None
-        lemma = _lemma(word).lower()
-        if lemma in forms and lemma in self.glosses:
-            forms = (lemma,)
-        glossed = [form for form in forms if form in self.glosses][: 1 if len(forms) == 2 and forms[1] == lemma else 3]
+        base = lemma(word).lower()
+        if base in forms and base in self.glosses:
+            forms = (base,)
+        glossed = [form for form in forms if form in self.glosses][: 1 if len(forms) == 2 and forms[1] == base else 3]
         if not glossed:
             return None
         return Gloss(" + ".join(glossed), " | ".join(self.glosses[form] for form in glossed))
@@ -213,8 +213,8 @@ class Lexicon:
 @lru_cache(maxsize=200_000)
 def _forms(lexicon: Lexicon, word: str) -> tuple[str, ...]:
     lower = word.lower().strip("-")
-    lemma = _lemma(word).lower()
-    found = tuple(dict.fromkeys(form for form in (lower, lemma) if form in lexicon.headwords))
+    base = lemma(word).lower()
+    found = tuple(dict.fromkeys(form for form in (lower, base) if form in lexicon.headwords))
     if found:
         return found
     if lower in lexicon.translations:
@@ -223,7 +223,7 @@ def _forms(lexicon: Lexicon, word: str) -> tuple[str, ...]:
         return (lower[:-1],)  # a genitive: Deutschlands
     if "-" in lower:
         return tuple(form for part in lower.split("-") if part for form in _forms(lexicon, part))
-    return _split_compound(lexicon, lower) or _split_compound(lexicon, lemma)
+    return _split_compound(lexicon, lower) or _split_compound(lexicon, base)
 
 
 def _split_compound(lexicon: Lexicon, word: str, depth: int = 0) -> tuple[str, ...]:
@@ -256,12 +256,13 @@ def _split_compound(lexicon: Lexicon, word: str, depth: int = 0) -> tuple[str, .
 def _known_form(lexicon: Lexicon, word: str) -> str:
     if word in lexicon.headwords:
         return word
-    lemma = _lemma(word).lower()
-    return lemma if lemma in lexicon.headwords else ""
+    base = lemma(word).lower()
+    return base if base in lexicon.headwords else ""
 
 
 @lru_cache(maxsize=200_000)
-def _lemma(word: str) -> str:
+def lemma(word: str) -> str:
+    """simplemma's German lemma of the token (itself when unknown)."""
     return _lemmatizer().lemmatize(word, lang="de")
 
 

@@ -48,6 +48,8 @@ def to_json(brief: Brief, content_key: str) -> str:
             "created": brief.created,
         },
         "english_file": brief.english_file,
+        "glossary": ({"name": brief.glossary.name, "sha256": brief.glossary.sha256, "terms": brief.glossary.terms}
+                     if brief.glossary else None),
         "qa": brief.qa.line(),
         "human_pairs": brief.human_pairs,
         "approved_pairs": brief.approved_pairs,
@@ -63,11 +65,19 @@ def to_json(brief: Brief, content_key: str) -> str:
                 "approved": pair.approved,
                 "flags": [{"check": f.check, "severity": f.severity, "message": f.message} for f in pair.flags],
                 **({"alignment": _alignment(pair.alignment)} if pair.alignment else {}),
+                **({"terms": [_term(hit) for hit in pair.terms]} if pair.terms else {}),
             }
             for pair in brief.pairs
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _term(hit) -> dict:
+    """A glossary term in the pair's German: as written, the glossary's German, its approved English,
+    the approved English the pair uses (or null) and forbidden English it uses (or null)."""
+    return {"german": hit.german, "term": hit.term, "approved": list(hit.approved), "found": hit.found,
+            "forbidden": hit.forbidden}
 
 
 def _alignment(alignment) -> dict:

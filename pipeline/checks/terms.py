@@ -1,0 +1,129 @@
+"""terms: the organisation's glossary (``brief --glossary``) is not followed. A German term of
+the glossary is found in the German as the dictionary matching finds words: in any inflection
+(its lemma), as the head of a compound (``Konzernvorstands`` holds ``Vorstand``), and word by
+word for a term of several words (``künstlichen Intelligenz``). Then the English must use one of
+the term's approved variants (in any inflection: ``executive boards``), else a warning; English the
+glossary forbids for the term is an error, unless it is part of an approved variant used there
+(``board`` inside ``executive board``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.checks import lexicon
+from pipeline.checks.settings import ERROR, WARNING
+from pipeline.glossary import Glossary, Term
+from pipeline.model import Flag, TermHit
+
+DESCRIPTION = "a glossary term's German is in the pair and the English uses none of its approved variants, or a forbidden one"
+_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_ENGLISH_WORD = re.compile(r"[^\W_]+")
+_MIN_MODIFIER = 3
+"""Letters a compound's modifier has at least (``Konzern|vorstand``)."""
+_PROBE = 4
+"""A compound's head is looked up only when its first letters begin some term's last word."""
+
+
+def _normal(word: str) -> str:
+    return lexicon.lemma(word).lower()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    term: Term
+    before: tuple[str, ...]
+    """The normal forms of the term's words before its last one."""
+
+
+class TermIndex:
+    """A glossary made ready for matching many pairs: terms by the normal form of their last word."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self._by_last: dict[str, list[_Entry]] = {}
+        for term in glossary.terms:
+            words = _GERMAN_WORD.findall(term.german)
+            if words:
+                entry = _Entry(term, tuple(_normal(w) for w in words[:-1]))
+                for key in {_normal(words[-1]), words[-1].lower()}:
+                    self._by_last.setdefault(key, []).append(entry)
+        self._probes = {key[:_PROBE] for key in self._by_last}
+
+    def _keys(self, word: str) -> list[tuple[str, bool]]:
+        """Normal forms the word may end a term with: its own, and its compound heads' (``True``)."""
+        lower = word.lower()
+        keys = [(lower, False), (_normal(word), False)]
+        for cut in range(_MIN_MODIFIER, len(lower) - 2):
+            head = lower[cut:]
+            if head[:_PROBE] in self._probes:
+                keys += [(head, True), (_normal(head.capitalize()), True)]
+        return keys
+
+    def find(self, source: str) -> list[tuple[Term, str]]:
+        """Each glossary term in the German once, with the words as the sentence has them. A compound
+        the dictionary lists as a word of its own holds a term as its head only when its English shares
+        a word with the term's (``Bundesregierung`` holds ``Regierung``; ``Ministerpräsident``, a prime
+        minister, does not hold ``Präsident``)."""
+        words = list(_GERMAN_WORD.finditer(source))
+        found: dict[str, tuple[Term, str]] = {}
+        for index, match in enumerate(words):
+            for key, as_head in self._keys(match.group()):
+                for entry in self._by_last.get(key, ()):
+                    start = index - len(entry.before)
+                    if entry.term.german in found or start < 0:
+                        continue
+                    if as_head and not _holds(match.group(), entry.term):
+                        continue
+                    if all(_normal(words[start + k].group()) == form for k, form in enumerate(entry.before)):
+                        found[entry.term.german] = (entry.term, source[words[start].start():match.end()])
+        return list(found.values())
+
+
+def _holds(compound: str, term: Term) -> bool:
+    lexical = lexicon.load()
+    if compound.lower() not in lexical.headwords:
+        return True
+    return bool(lexical.english(compound) & {lexicon.english_stem(w.lower()) for variant in term.english
+                                            for w in _ENGLISH_WORD.findall(variant)})
+
+
+def _spans(target: str, phrase: str) -> list[tuple[int, int]]:
+    """Where the phrase is in the English, word by word, in any inflection (compared by stems)."""
+    wanted = [lexicon.english_stem(w.lower()) for w in _ENGLISH_WORD.findall(phrase)]
+    if not wanted:
+        return []
+    words = list(_ENGLISH_WORD.finditer(target))
+    stems = [lexicon.english_stem(w.group().lower()) for w in words]
+    return [(words[i].start(), words[i + len(wanted) - 1].end()) for i in range(len(words) - len(wanted) + 1)
+            if stems[i:i + len(wanted)] == wanted]
+
+
+def hit(term: Term, german: str, target: str) -> TermHit:
+    approved = {variant: _spans(target, variant) for variant in term.english}
+    found = next((variant for variant, spans in approved.items() if spans), None)
+    inside = [span for spans in approved.values() for span in spans]
+    forbidden = None
+    for variant in term.forbidden:
+        outside = [(s, e) for s, e in _spans(target, variant) if not any(a <= s and e <= b for a, b in inside)]
+        if outside:
+            forbidden = target[outside[0][0]:outside[0][1]]
+            break
+    return TermHit(german, term.german, term.english, found, forbidden)
+
+
+def flags(hits: tuple[TermHit, ...]) -> list[Flag]:
+    found = []
+    for term_hit in hits:
+        wanted = " or ".join(f"“{variant}”" for variant in term_hit.approved)
+        if term_hit.forbidden:
+            found.append(Flag("terms", ERROR, f"the glossary forbids “{term_hit.forbidden}” for {term_hit.term}"
+                              + (f"; use {wanted}" if wanted else ""), (term_hit.german,), (term_hit.forbidden,)))
+        elif wanted and not term_hit.found:
+            found.append(Flag("terms", WARNING, f"the glossary's English for {term_hit.term} is {wanted}; "
+                              "the English uses none of them", (term_hit.german,), ()))
+    return found
+
+
+def run(pair) -> list[Flag]:
+    return flags(pair.term_hits)
