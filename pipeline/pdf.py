@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
 from pipeline.model import Attachment
+from pipeline.structure import tidy
 
 VARIANTS = {"a-3": "pdf/a-3a", "ua-1": "pdf/ua-1", "none": None}
 """``--pdf-variant``: PDF/A-3 level A (tagged) by default, PDF/UA-1 on request, or a plain PDF."""
@@ -59,9 +60,10 @@ def weasyprint_attachments(attachments: tuple[Attachment, ...]) -> list:
 
 
 def finish(pdf_bytes: bytes, source_language: str = "de", target_language: str = "en") -> bytes:
-    """What WeasyPrint leaves undone: every pair's German cell gets ``/Lang (de)`` and its
-    English cell ``/Lang (en)`` (a pair is a table row of three cells: id, German, English,
-    ``templates/_article.html``), each associated file is listed once in the catalog's
+    """What WeasyPrint leaves undone: a structure tree a screen reader can use
+    (``pipeline.structure.tidy``: one table per section with header cells, every pair's German
+    cell ``/Lang (de)`` and English cell ``/Lang (en)``, artifacts for what is not content), each
+    associated file is listed once in the catalog's
     ``/AF`` (WeasyPrint 70 lists each twice), the viewer shows the document's title, and
     annotations (the contents page's links) are in structure order (PDF/UA-1 asks for both), and
     each associated file has its MIME type."""
@@ -79,36 +81,10 @@ def finish(pdf_bytes: bytes, source_language: str = "de", target_language: str =
                 mime_type = MIME_TYPES.get(Path(str(spec.get("/UF", spec.get("/F", "")))).suffix)
                 if mime_type:
                     spec.EF.F.Subtype = pikepdf.Name("/" + mime_type)
-        root = document.Root.get("/StructTreeRoot")
-        for row in _elements(root, "/TR") if root is not None else ():
-            cells = [kid for kid in _kids(row) if kid.get("/S") in ("/TD", "/TH")]
-            if len(cells) == 3:
-                cells[1].Lang = pikepdf.String(source_language)
-                cells[2].Lang = pikepdf.String(target_language)
+        tidy(document, (source_language, target_language))
         out = io.BytesIO()
         document.save(out, deterministic_id=False, preserve_pdfa=True)
         return out.getvalue()
-
-
-def _kids(element) -> list:
-    import pikepdf
-
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    if not isinstance(kids, pikepdf.Array):
-        kids = [kids]
-    return [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem"]
-
-
-def _elements(root, kind: str):
-    """Structure elements of one kind, depth first (iteratively: a long brief nests deep)."""
-    stack = list(reversed(_kids(root)))
-    while stack:
-        element = stack.pop()
-        if element.get("/S") == kind:
-            yield element
-        stack.extend(reversed(_kids(element)))
 
 
 def join(parts: list[TypesetPart], page_numbers: list[bytes]) -> bytes:
@@ -135,6 +111,7 @@ def join(parts: list[TypesetPart], page_numbers: list[bytes]) -> bytes:
                 structure.add(document, part.pages)
     if structure:
         structure.finish()
+        tidy(joined)  # the parts' pieces of one article, section or row become one element
     if names:
         if "/Names" not in joined.Root:  # a first part without destinations (a contents page)
             joined.Root.Names = pikepdf.Dictionary()

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from pipeline.processes import ProcessPool
+from pipeline.structure import ids_on_elements
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,6 +91,8 @@ class PairView:
     """Space-separated names of the checks that flagged the pair (for filtering)."""
     severity: str
     """``error``, ``warning`` or empty."""
+    flagged: str
+    """What the flag marker says to a screen reader: ``flagged: numbers, names``; empty when unflagged."""
 
 
 def _chunks(text: str, marks: list[str]) -> tuple[tuple[str, bool], ...]:
@@ -136,6 +139,7 @@ def _view(pair: Pair, glosses: dict[str, str] | None = None) -> PairView:
         target_chunks=_chunks(pair.target, [m for f in flags for m in f.target_marks]),
         checks=" ".join(dict.fromkeys(f.check for f in flags)),
         severity=severity,
+        flagged=f"flagged: {', '.join(dict.fromkeys(f.check for f in flags))}" if flags else "",
     )
 
 
@@ -161,15 +165,16 @@ def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: s
     ``part`` limits it to one part of a long brief's PDF."""
     document = brief.document
     kinds = {paragraph.number: paragraph.kind for paragraph in document.paragraphs}
-    paragraphs = part.paragraphs if part else brief.paragraphs
+    paragraphs = [(paragraph.number, kinds.get(paragraph.number, "text"),
+                   [_view(pair, word_glosses) for pair in paragraph.pairs])
+                  for paragraph in (part.paragraphs if part else brief.paragraphs)]
     return dict(
         brief=brief,
         document=document,
         signature=brief.signature,
         qa=brief.qa,
-        paragraphs=[(paragraph.number, kinds.get(paragraph.number, "text"),
-                     [_view(pair, word_glosses) for pair in paragraph.pairs])
-                    for paragraph in paragraphs],
+        paragraphs=paragraphs,
+        sections=_sections(paragraphs, document),
         pair_count=brief.qa.pairs,
         input_name=document.path.name if document.path else document.name,
         anchor=anchor,
@@ -177,6 +182,25 @@ def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: s
         closing=part.closing if part else True,
         in_parts=part is not None,
     )
+
+
+def _sections(paragraphs: list[tuple], document) -> list[tuple[int, list[tuple]]]:
+    """The paragraphs grouped by the section they belong to: a heading and what follows it up to
+    the next heading; before the first heading, section 0. A section is one table in the brief
+    (one table for a screen reader, its header row repeated on each page); the key is the number
+    of its heading's paragraph, the same in every part of a brief typeset in parts."""
+    section_of, current = {}, 0
+    for paragraph in document.paragraphs:
+        if paragraph.kind == "heading":
+            current = paragraph.number
+        section_of[paragraph.number] = current
+    sections: list[tuple[int, list[tuple]]] = []
+    for paragraph in paragraphs:
+        section = section_of.get(paragraph[0], 0)
+        if not sections or sections[-1][0] != section:
+            sections.append((section, []))
+        sections[-1][1].append(paragraph)
+    return sections
 
 
 def html(brief: Brief) -> str:
@@ -233,6 +257,8 @@ def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> pdf_outpu
     from weasyprint import HTML
 
     standard = pdf_output.variant_option(variant)
+    if standard is not None:
+        ids_on_elements()
     document = HTML(string=html_text, base_url=TEMPLATES.as_uri() + "/",
                     url_fetcher=TemplatesOnlyFetcher()).render(pdf_variant=standard, pdf_tags=standard is not None)
     data = document.write_pdf(pdf_variant=standard, pdf_tags=standard is not None,

@@ -28,7 +28,8 @@ def words_by_column(pdf: Path) -> tuple[list[str], list[str]]:
     """The words of the German and the English column, from the column headings on.
 
     The column headings on the first page ("DEUTSCH", "ENGLISH") give the left
-    edges of the two columns; the running header and footer are left out.
+    edges of the two columns; the running header and footer, and the column headings that
+    open every table and page, are left out.
     """
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     pages = [[(float(x), float(y), html.unescape(w)) for x, y, w in _WORD.findall(page)] for page in _PAGE.findall(out)]
@@ -36,8 +37,12 @@ def words_by_column(pdf: Path) -> tuple[list[str], list[str]]:
     english_left = next(x - 1 for x, y, w in pages[0] if w == "ENGLISH" and abs(y - heading_y) < 2)
     german, english = [], []
     for number, words in enumerate(pages):
+        labels = [y for x, y, word in words if word == "(ORIGINAL)"]  # each table's header row, on each page
+        head_lines = {y for x, y, word in words if word == "DEUTSCH" and any(abs(y - label) < 2 for label in labels)}
         for x, y, word in _reading_order(words):
             if not BODY_TOP < y < BODY_BOTTOM or (number == 0 and y <= heading_y + 2):
+                continue
+            if any(abs(y - head) < 2 for head in head_lines):
                 continue
             if german_left <= x < english_left:
                 german.append(word)

@@ -11,8 +11,9 @@ import pikepdf
 import pytest
 
 from conftest import ARTICLE, run_cli
+from pdf_structure import assert_a_screen_reader_meets_tables, marked_content_ids
 from pdf_text import columns
-from pipeline.pdf import _elements, _kids
+from pipeline.structure import elements, kids
 
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 PDFUAID = "{http://www.aiim.org/pdfua/ns/id/}"
@@ -34,14 +35,15 @@ def variants(tmp_path_factory, fixture_package):
 
 
 def rows(pdf):
-    return list(_elements(pdf.Root.StructTreeRoot, "/TR"))
+    """The data rows of every table (header rows apart)."""
+    return [row for body in elements(pdf.Root.StructTreeRoot, "/TBody") for row in kids(body)]
 
 
 def assert_cells_carry_their_language(pdf, pairs: int):
     table_rows = rows(pdf)
     assert len(table_rows) == pairs, "one table row per pair"
     for row in table_rows:
-        cells = _kids(row)
+        cells = kids(row)
         assert [cell.S for cell in cells] == ["/TD", "/TD", "/TD"]
         assert (cells[1].Lang, cells[2].Lang) == ("de", "en")
 
@@ -70,6 +72,7 @@ def test_the_default_brief_is_pdf_a_3a_tagged_with_languages_and_its_data(varian
         assert pdf.Root.MarkInfo.Marked is True and pdf.Root.Lang == "en"
         assert_cells_carry_their_language(pdf, pairs=11)
         assert_attachments_equal_the_outputs(pdf, out, name)
+    assert_a_screen_reader_meets_tables(out / f"{name}.pdf", [json.loads((out / f"{name}.json").read_text("utf-8"))], 1)
     fonts = subprocess.run(["pdffonts", str(out / f"{name}.pdf")], capture_output=True, text=True, check=True).stdout
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts  # every font embedded
 
@@ -81,6 +84,7 @@ def test_pdf_ua_1_on_request(variants):
         assert pdf.open_metadata()[f"{PDFUAID}part"] == "1"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert_cells_carry_their_language(pdf, pairs=11)
+        assert pdf.Root.StructTreeRoot.IDTree
         assert sorted(pdf.attachments) == sorted(f"{ARTICLE.stem}{suffix}" for suffix in DATA_FILES)
 
 
@@ -117,11 +121,6 @@ def in_parts(tmp_path_factory, fixture_package):
     return out
 
 
-def marked_content_ids(page) -> int:
-    return sum(1 for operands, operator in pikepdf.parse_content_stream(page, "BDC")
-               if isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1])
-
-
 def outline_titles(pdf) -> list[tuple[int, str]]:
     with pdf.open_outline() as outline:
         found, stack = [], [(1, item) for item in reversed(outline.root)]
@@ -155,14 +154,15 @@ def test_a_brief_typeset_in_parts_is_one_document(in_parts, variants):
                                list(pdf.Root.StructTreeRoot.ParentTree.Nums)[1::2]))
         for number, page in enumerate(pdf.pages):
             assert page.obj.StructParents == number
-            elements = parent_tree[number]
-            assert len(elements) == marked_content_ids(page) > 0
-            assert all(element.Pg.objgen == page.obj.objgen for element in elements)
+            owned = [element for element in parent_tree[number] if element is not None]
+            assert len(owned) == marked_content_ids(page) > 0
+            assert all(element.Pg.objgen == page.obj.objgen for element in owned)
         document = pdf.Root.StructTreeRoot.K[0]
-        assert all(kid.P.objgen == document.objgen for kid in _kids(document))
+        assert all(kid.P.objgen == document.objgen for kid in kids(document))
         pair_ids = [pair["id"] for pair in json.loads((in_parts / f"{name}.json").read_text("utf-8"))["pairs"]]
         destinations = [str(name) for name in list(pdf.Root.Names.Dests.Names)[::2]]
         assert set(pair_ids) <= set(destinations) and destinations == sorted(destinations)
+    assert_a_screen_reader_meets_tables(joined, [json.loads((in_parts / f"{name}.json").read_text("utf-8"))], 1)
     pages = len(pikepdf.open(joined).pages)
     for number in range(1, pages + 1):
         text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(joined), "-"],

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import run_cli
 from integrity import assert_every_sentence_everywhere
+from pdf_structure import assert_a_screen_reader_meets_tables
 from pipeline.read import read_document
 
 ARTICLE_SENTENCES = [
@@ -263,6 +264,7 @@ MORNING_TITLES = {"a-bahn": "Bahn erhÃ¶ht die Preise", "b-bahn-word": "Bahn erhÃ
 def test_the_press_review_lists_every_article_with_its_page_and_bookmark(morning):
     _, out, _ = morning
     assert_contents_and_bookmarks(out / "morgen.pdf", MORNING_TITLES)
+    assert_tables_of_the_briefs(out / "morgen.pdf", out)
     index = (out / "index.html").read_text("utf-8")
     for name in MORNING_TITLES:
         for suffix in (".pdf", ".html", ".review.html"):
@@ -284,6 +286,15 @@ def test_a_long_press_review_is_typeset_in_parts_as_one_document(tmp_path, fixtu
 
     with pikepdf.open(review) as pdf:
         assert pdf.check_pdf_syntax() == []
+    assert_tables_of_the_briefs(review, out)
+
+
+def assert_tables_of_the_briefs(review: Path, out: Path) -> None:
+    """The press review's tag tree: one table per section of every brief, as each brief's HTML has them."""
+    briefs = [json.loads((out / f"{name}.json").read_text("utf-8")) for name in MORNING_TITLES]
+    tables = sum((out / f"{name}.html").read_text("utf-8").count('<table class="pairs"') for name in MORNING_TITLES)
+    assert tables > len(MORNING_TITLES)  # the book's chapters and the pages' headings open sections
+    assert_a_screen_reader_meets_tables(review, briefs, tables)
 
 
 def assert_contents_and_bookmarks(review: Path, titles: dict[str, str]) -> None:
