@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
 from pipeline.model import Attachment
-from pipeline.structure import tidy
+from pipeline.structure import id_tree_names, tidy, tidy_joined
 
 VARIANTS = {"a-3": "pdf/a-3a", "ua-1": "pdf/ua-1", "none": None}
 """``--pdf-variant``: PDF/A-3 level A (tagged) by default, PDF/UA-1 on request, or a plain PDF."""
@@ -59,7 +59,8 @@ def weasyprint_attachments(attachments: tuple[Attachment, ...]) -> list:
                             relationship=a.relationship) for a in sorted(attachments, key=lambda a: a.name)]
 
 
-def finish(pdf_bytes: bytes, source_language: str = "de", target_language: str = "en") -> bytes:
+def finish(pdf_bytes: bytes, alternatives: dict[str, str] | None = None, source_language: str = "de",
+           target_language: str = "en") -> bytes:
     """What WeasyPrint leaves undone: a structure tree a screen reader can use
     (``pipeline.structure.tidy``: one table per section with header cells, every pair's German
     cell ``/Lang (de)`` and English cell ``/Lang (en)``, artifacts for what is not content), each
@@ -81,7 +82,7 @@ def finish(pdf_bytes: bytes, source_language: str = "de", target_language: str =
                 mime_type = MIME_TYPES.get(Path(str(spec.get("/UF", spec.get("/F", "")))).suffix)
                 if mime_type:
                     spec.EF.F.Subtype = pikepdf.Name("/" + mime_type)
-        tidy(document, (source_language, target_language))
+        tidy(document, (source_language, target_language), alternatives or {})
         out = io.BytesIO()
         document.save(out, deterministic_id=False, preserve_pdfa=True)
         return out.getvalue()
@@ -111,7 +112,7 @@ def join(parts: list[TypesetPart], page_numbers: list[bytes]) -> bytes:
                 structure.add(document, part.pages)
     if structure:
         structure.finish()
-        tidy(joined)  # the parts' pieces of one article, section or row become one element
+        tidy_joined(joined)
     if names:
         if "/Names" not in joined.Root:  # a first part without destinations (a contents page)
             joined.Root.Names = pikepdf.Dictionary()
@@ -161,6 +162,7 @@ class _Structure:
         self._annotation_entries = {}
         self._part_of_page = []
         self._parts = 0
+        self._id_names = id_tree_names(joined)
         self._take(joined.Root.StructTreeRoot, len(joined.pages), lambda value: value)
 
     def add(self, document, pages: int) -> None:
@@ -170,6 +172,9 @@ class _Structure:
             kid.P = self._document
             self._document.K.append(kid)
         self._take(document.Root.StructTreeRoot, pages, lambda value: _copy(self._joined, document, value))
+        names = id_tree_names(document)
+        for name, element in zip(names[::2], names[1::2]):
+            self._id_names += [name, _copy(self._joined, document, element)]
 
     def _take(self, root, pages: int, copy) -> None:
         part, offset = self._parts, len(self._part_of_page)
@@ -199,6 +204,8 @@ class _Structure:
             Nums=pikepdf.Array([item for key, value in sorted(entries, key=lambda entry: entry[0])
                                 for item in (key, value)])))
         root.ParentTreeNextKey = next_key
+        if self._id_names:
+            root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(self._id_names))
 
 
 def _outline(joined, bookmarks: list[Bookmark]) -> None:

@@ -12,15 +12,16 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
-from pipeline.processes import ProcessPool
-from pipeline.structure import ids_on_elements
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline import pdf as pdf_output
 from pipeline.model import AlignedParagraph, Brief, Flag, Pair
+from pipeline.processes import ProcessPool
+from pipeline.structure import ids_on_elements
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -253,6 +254,11 @@ def pdf(html_text: str, variant: str = "a-3", attachments: tuple = ()) -> bytes:
     return _typeset(html_text, variant, attachments).data
 
 
+_MARK = re.compile(r'<span class="[\w-]+-mark" id="([^"]+)" title="([^"]*)"')
+"""A pair's marker (✎, ⚙, ◆) as ``templates/_article.html`` writes it: its title is what it says in the
+PDF, where a screen reader would otherwise read a bare symbol."""
+
+
 def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> pdf_output.TypesetPart:
     from weasyprint import HTML
 
@@ -263,10 +269,12 @@ def _typeset(html_text: str, variant: str, attachments: tuple = ()) -> pdf_outpu
                     url_fetcher=TemplatesOnlyFetcher()).render(pdf_variant=standard, pdf_tags=standard is not None)
     data = document.write_pdf(pdf_variant=standard, pdf_tags=standard is not None,
                               attachments=pdf_output.weasyprint_attachments(attachments) or None)
+    alternatives = {unescape(mark_id): unescape(title) for mark_id, title in _MARK.findall(html_text)}
     bookmarks = tuple(
         pdf_output.Bookmark(level, label, number, x * 0.75, (page.height - y) * 0.75)  # CSS px → PDF points
         for number, page in enumerate(document.pages) for level, label, (x, y), _state in page.bookmarks)
-    return pdf_output.TypesetPart(pdf_output.finish(data) if standard else data, len(document.pages), bookmarks)
+    return pdf_output.TypesetPart(pdf_output.finish(data, alternatives) if standard else data, len(document.pages),
+                                  bookmarks)
 
 
 PART_PAIRS = 400

@@ -6,11 +6,13 @@ repeated at the top of a page becomes another header row; a cell's headers are l
 own page only; and the running header and footer are marked content that no element owns.
 
 ``ids_on_elements`` makes WeasyPrint give every structure element built from an HTML element
-with an ``id`` that id as its ``/ID`` (ISO 32000-1, 14.7.2). ``tidy`` then, on the typeset PDF
-(and again on the parts of a long one once joined), joins the pieces of each element, turns
-what is not content into artifacts (repeated header rows, the pair numbers, page furniture),
-gives each table's header cells a column scope and every data cell its headers, and marks each
-pair's German and English cell with its language.
+with an ``id`` that id as its ``/ID`` (ISO 32000-1, 14.7.2). ``tidy`` then, on each typeset PDF,
+joins the pieces of each element, turns what is not content into artifacts (repeated header
+rows, the pair numbers, page furniture), gives each table's header cells a column scope and
+every data cell its headers, marks each pair's German and English cell with its language, and
+gives the pairs' markers their alternative text. ``tidy_joined`` does the joining again where
+the parts of a long PDF meet (``pipeline.pdf.join``). Both read each element once: pikepdf's
+attribute access is what a long PDF's tree costs.
 """
 
 from __future__ import annotations
@@ -50,33 +52,55 @@ def ids_on_elements() -> None:
     tags._build_box_tree = with_ids
 
 
-def tidy(document, languages: tuple[str, str] = ("de", "en")) -> None:
+def tidy(document, languages: tuple[str, str] = ("de", "en"), alternatives: dict[str, str] | None = None) -> None:
     """Make the structure tree of ``document`` (an open pikepdf PDF) one a screen reader can use,
-    in place: see the module's description."""
+    in place: see the module's description. ``alternatives``: what the element of each id says
+    instead of its symbol (a pair's ◆: ``flagged: numbers, names``), as its ``/Alt`` and ``/ActualText``."""
+    root = document.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    for document_element in kids(root):
+        _join_pieces(document_element, defaultdict(set))
+    for table in elements(root, "/Table"):
+        _tie_headers(table, languages, alternatives or {})
+    owned, identified = _walk(root)
+    _name_ids(root, identified)
+    _unmark(document, root, lambda page: owned.get(page.objgen, set()), keep=True)
+
+
+def tidy_joined(document) -> None:
+    """After ``pipeline.pdf.join``: the pieces of one element that parts typeset apart left (an
+    article, a section's table running on) become one; a header row repeated at the top of a
+    part becomes an artifact; the parts' ID trees become one (the first element of an id wins)."""
     import pikepdf
 
     root = document.Root.get("/StructTreeRoot")
     if root is None:
         return
-    for top in kids(root):
-        _join_pieces(top)
-    for table in elements(root, "/Table"):
-        _tie_headers(table, languages)
-    for element in list(elements(root, "/Span")):
-        if _id(element).endswith(NUMBER_ID):
-            parent = element.P
-            parent.K = pikepdf.Array([kid for kid in _all_kids(parent) if not _is(kid, element)])
-    _unique_ids(root)
-    _artifacts_for_unowned(document, root)
+    dropped: dict[tuple, set[int]] = defaultdict(set)
+    for document_element in kids(root):
+        _join_pieces(document_element, dropped)
+    _unmark(document, root, lambda page: dropped.get(page.objgen, set()), keep=False)
+    names = root.get("/IDTree")
+    if names is not None:
+        flat = list(names.Names)
+        first: dict[str, object] = {}
+        for name, element in zip(flat[::2], flat[1::2]):
+            first.setdefault(str(name), element)
+        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
+            [item for name in sorted(first) for item in (pikepdf.String(name), first[name])]))
+
+
+def id_tree_names(document) -> list:
+    """The flat ``/Names`` array of a document's structure ID tree (empty without one)."""
+    root = document.Root.get("/StructTreeRoot")
+    names = root.get("/IDTree") if root is not None else None
+    return list(names.Names) if names is not None else []
 
 
 def kids(element) -> list:
     """The structure elements among an element's kids."""
-    import pikepdf
-
-    return [kid for kid in _all_kids(element)
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", pikepdf.Name.StructElem) == "/StructElem"
-            and "/S" in kid]
+    return [kid for kid in _all_kids(element) if _is_element(kid)]
 
 
 def _all_kids(element) -> list:
@@ -88,14 +112,22 @@ def _all_kids(element) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
+def _is_element(kid) -> bool:
+    import pikepdf
+
+    return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+
+
 def elements(root, kind: str):
-    """Structure elements of one kind, depth first (iteratively: a long brief nests deep)."""
+    """Structure elements of one kind, depth first (iteratively: a long brief nests deep); the
+    elements of that kind are not looked into."""
     stack = list(reversed(kids(root)))
     while stack:
         element = stack.pop()
         if element.get("/S") == kind:
             yield element
-        stack.extend(reversed(kids(element)))
+        else:
+            stack.extend(reversed(kids(element)))
 
 
 def _id(element) -> str:
@@ -103,128 +135,164 @@ def _id(element) -> str:
     return str(value) if value is not None else ""
 
 
-def _is(one, other) -> bool:
-    return one.is_indirect and other.is_indirect and one.objgen == other.objgen
-
-
-def _join_pieces(element) -> None:
-    """Join neighbouring kids that are pieces of one element (the same ``/ID``), depth first."""
+def _join_pieces(parent, dropped: dict[tuple, set[int]]) -> None:
+    """Neighbouring kids of ``parent`` that are pieces of one element (the same kind and ``/ID``;
+    the bodies of one table) become one, and so, inside it, do the pieces where they met. Only
+    joined elements are looked into: pieces come only from page (and part) breaks."""
     import pikepdf
 
-    stack = [element]
+    stack = [parent]
     while stack:
         current = stack.pop()
-        joined: list = []
+        groups: list[list] = []
         for kid in _all_kids(current):
-            last = joined[-1] if joined else None
-            if (last is not None and _is_element(kid) and _is_element(last) and _id(kid) and _id(kid) == _id(last)
-                    and kid.get("/S") == last.get("/S") and _absorb(last, kid)):
-                continue
-            joined.append(kid)
-        if len(joined) != len(_all_kids(current)):
-            current.K = pikepdf.Array(joined)
-        stack.extend(kid for kid in joined if _is_element(kid))
+            last = groups[-1][-1] if groups else None
+            if last is not None and _is_element(kid) and _is_element(last) and _same(last, kid):
+                groups[-1].append(kid)
+            else:
+                groups.append([kid])
+        if all(len(group) == 1 for group in groups):
+            continue
+        joined = []
+        for group in groups:
+            if len(group) > 1 and _merge(group, dropped):
+                stack.append(group[0])
+                joined.append(group[0])
+            else:
+                joined.extend(group)
+        current.K = pikepdf.Array(joined)
 
 
-def _is_element(kid) -> bool:
+def _same(one, other) -> bool:
+    kind = one.get("/S")
+    if kind != other.get("/S"):
+        return False
+    return kind == "/TBody" or (bool(_id(one)) and _id(one) == _id(other))
+
+
+def _merge(pieces: list, dropped: dict[tuple, set[int]]) -> bool:
+    """The pieces' kids under the first piece; ``False`` (nothing moved) when a piece owns marked
+    content directly, whose page only its own ``/Pg`` says. A table keeps its first header row;
+    a row cut by a page break joins its cells column by column."""
     import pikepdf
 
-    return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
-
-
-def _absorb(first, second) -> bool:
-    """Move ``second``'s content into ``first``, its earlier piece; ``False`` (and nothing moved)
-    when ``second`` owns marked content directly, whose page only its own ``/Pg`` says."""
-    if any(not _is_element(kid) for kid in _all_kids(second)):
+    first = pieces[0]
+    contents = [_all_kids(piece) for piece in pieces]
+    if any(not _is_element(kid) for piece in contents for kid in piece):
         return False
-    kind = first.get("/S")
-    if kind == "/Table":  # a header row repeated on a new page is not a row of the table
-        bodies = [kid for kid in kids(first) if kid.S == "/TBody"]
-        for kid in kids(second):
-            if kid.S == "/THead":
-                continue
-            if kid.S == "/TBody" and bodies:
-                _append(bodies[-1], kids(kid))
-            else:
-                _append(first, [kid])
-    elif kind == "/TR":  # a row cut by a page break: each cell's pieces, column by column
-        cells, more = kids(first), kids(second)
-        if len(cells) != len(more):
+    if first.S == "/TR":
+        if len({len(piece) for piece in contents}) != 1:
             return False
-        for cell, piece in zip(cells, more):
-            _append(cell, kids(piece))
-    else:
-        _append(first, kids(second))
+        for column, cell in enumerate(contents[0]):
+            _adopt(cell, [kid for piece in contents for kid in _all_kids(piece[column])])
+        return True
+    merged = [kid for piece in contents for kid in piece]
+    if first.S == "/Table":
+        heads = [kid for kid in merged if kid.S == "/THead"]
+        for repeated in heads[1:]:
+            for page, mcids in _marked_content(repeated).items():
+                dropped[page] |= mcids
+        merged = [kid for kid in merged if kid.S != "/THead" or kid is heads[0]]
+    _adopt(first, merged)
     return True
 
 
-def _append(parent, kids: list) -> None:
+def _adopt(parent, kids: list) -> None:
     import pikepdf
 
     for kid in kids:
         kid.P = parent
-    parent.K = pikepdf.Array(_all_kids(parent) + kids)
+    parent.K = pikepdf.Array(kids)
 
 
-def _tie_headers(table, languages: tuple[str, str]) -> None:
-    """Header cells scope their column; every data cell names its column's header cells; the
-    German and English cells of a pair (and their headers) carry their language."""
+def _marked_content(element) -> dict[tuple, set[int]]:
+    """The marked content under an element, by page."""
     import pikepdf
 
-    heads = [kid for kid in kids(table) if kid.S == "/THead"]
+    found: dict[tuple, set[int]] = defaultdict(set)
+    stack = [element]
+    while stack:
+        current = stack.pop()
+        page = current.get("/Pg")
+        for kid in _all_kids(current):
+            if isinstance(kid, int) and page is not None:
+                found[page.objgen].add(int(kid))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                found[kid.get("/Pg", page).objgen].add(int(kid.MCID))
+            elif _is_element(kid):
+                stack.append(kid)
+    return found
+
+
+def _tie_headers(table, languages: tuple[str, str], alternatives: dict[str, str]) -> None:
+    """Header cells scope their column; every data cell names its column's header cells; the
+    German and English cells of a pair (and their headers) carry their language; in the first
+    column, the pair number leaves the tree (an artifact) and markers get their alternative text."""
+    import pikepdf
+
+    parts = kids(table)
+    heads = [kid for kid in parts if kid.S == "/THead"]
     header_cells = [cell for row in (kids(heads[0]) if heads else []) for cell in kids(row) if cell.S == "/TH"]
     table_id = _id(table) or f"table{table.objgen[0]}"
+    names = []
     for column, cell in enumerate(header_cells):
-        cell.ID = pikepdf.String(f"{table_id}.h{column}")
+        names.append(pikepdf.String(f"{table_id}.h{column}"))
+        cell.ID = names[-1]
         cell.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Column)
-    for body in (kid for kid in kids(table) if kid.S == "/TBody"):
+    german, english = (pikepdf.String(language) for language in languages)
+    if len(header_cells) == 3:
+        header_cells[1].Lang, header_cells[2].Lang = german, english
+    for body in (kid for kid in parts if kid.S == "/TBody"):
         for row in kids(body):
-            column = 0
             cells = [cell for cell in kids(row) if cell.S in ("/TD", "/TH")]
+            column = 0
             for cell in cells:
                 attributes = cell.get("/A", pikepdf.Dictionary(O=pikepdf.Name.Table))
                 span = int(attributes.get("/ColSpan", 1))
-                attributes.Headers = pikepdf.Array([header_cells[c].ID for c in range(column, column + span)
-                                                    if c < len(header_cells)])
+                attributes.Headers = pikepdf.Array(names[column:column + span])
                 cell.A = attributes
                 column += span
+            if cells:
+                _mark_first_column(cells[0], alternatives)
             if len(cells) == 3:
-                cells[1].Lang, cells[2].Lang = (pikepdf.String(language) for language in languages)
-    if len(header_cells) == 3:
-        header_cells[1].Lang, header_cells[2].Lang = (pikepdf.String(language) for language in languages)
+                cells[1].Lang, cells[2].Lang = german, english
 
 
-def _unique_ids(root) -> None:
-    """Each ``/ID`` once (a piece left unjoined keeps none), listed in the root's ID tree."""
+def _mark_first_column(cell, alternatives: dict[str, str]) -> None:
     import pikepdf
 
-    found: dict[str, object] = {}
+    content = _all_kids(cell)
+    kept = []
+    for kid in content:
+        identifier = _id(kid) if _is_element(kid) else ""
+        if identifier.endswith(NUMBER_ID):
+            continue  # its marked content, now owned by nothing, becomes an artifact
+        if identifier and kept and _id(kept[-1]) == identifier:  # a marker cut at a line end
+            _adopt(kept[-1], kids(kept[-1]) + kids(kid))
+            continue
+        if identifier in alternatives:
+            kid.Alt = kid.ActualText = pikepdf.String(alternatives[identifier])
+        kept.append(kid)
+    if len(kept) != len(content):
+        cell.K = pikepdf.Array(kept)
+
+
+def _walk(root) -> tuple[dict[tuple, set[int]], dict[str, object]]:
+    """The marked content each page's elements own, and the first element of every ``/ID``
+    (a later one loses its ``/ID``: pieces not joined must not claim another's)."""
+    import pikepdf
+
+    owned: dict[tuple, set[int]] = defaultdict(set)
+    identified: dict[str, object] = {}
     stack = list(kids(root))
     while stack:
         element = stack.pop()
         identifier = _id(element)
         if identifier:
-            if identifier in found:
+            if identifier in identified:
                 del element["/ID"]
             else:
-                found[identifier] = element
-        stack.extend(kids(element))
-    if found:
-        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
-            [item for name in sorted(found) for item in (pikepdf.String(name), found[name])]))
-    elif "/IDTree" in root:
-        del root["/IDTree"]
-
-
-def _artifacts_for_unowned(document, root) -> None:
-    """Marked content that no element of the tree owns (page furniture, repeated header rows, pair
-    numbers) becomes an artifact, and the parent tree forgets it."""
-    import pikepdf
-
-    owned: dict[tuple, set[int]] = defaultdict(set)
-    stack = list(kids(root))
-    while stack:
-        element = stack.pop()
+                identified[identifier] = element
         page = element.get("/Pg")
         for kid in _all_kids(element):
             if isinstance(kid, int) and page is not None:
@@ -233,14 +301,35 @@ def _artifacts_for_unowned(document, root) -> None:
                 owned[kid.get("/Pg", page).objgen].add(int(kid.MCID))
             elif _is_element(kid):
                 stack.append(kid)
+    return owned, identified
+
+
+def _name_ids(root, identified: dict[str, object]) -> None:
+    """The ID tree a structure tree with ``/ID``s must have (ISO 32000-1, 14.7.2)."""
+    import pikepdf
+
+    if identified:
+        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
+            [item for name in sorted(identified) for item in (pikepdf.String(name), identified[name])]))
+    elif "/IDTree" in root:
+        del root["/IDTree"]
+
+
+def _unmark(document, root, chosen, keep: bool) -> None:
+    """Marked content becomes an artifact, and the parent tree forgets it: on each page, what
+    ``chosen(page)`` does not list (``keep``), or what it lists."""
+    import pikepdf
+
     parents = dict(_number_tree(root.ParentTree))
     for page in document.pages:
-        keep = owned.get(page.obj.objgen, set())
+        listed = chosen(page.obj)
+        if not keep and not listed:
+            continue
         dropped: set[int] = set()
 
-        def unmark(match, keep=keep, dropped=dropped):
+        def unmark(match, listed=listed, dropped=dropped):
             mcid = int(match.group(2))
-            if mcid in keep:
+            if (mcid in listed) == keep:
                 return match.group(0)
             dropped.add(mcid)
             return b"/Artifact BMC"

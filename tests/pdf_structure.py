@@ -24,12 +24,15 @@ def struct_text(pdf_path) -> str:
 def assert_a_screen_reader_meets_tables(pdf_path, briefs: list[dict], tables: int):
     """One table per section (``tables`` in all: the sections of the briefs) with a header row of column-scoped
     TH cells; every data cell tied to its column's header; rows in the order of the pairs; the
-    flag marker a figure whose alternative text names the checks; pair numbers, repeated header
+    flag marker's alternative text naming the checks; pair numbers, repeated header
     rows, running header and footer not content (artifacts); the parent tree owning exactly the
     marked content that is left."""
     pair_ids = [pair["id"] for brief in briefs for pair in brief["pairs"]]
     with pikepdf.open(pdf_path) as pdf:
         root = pdf.Root.StructTreeRoot
+        assert pdf.Root.Lang == "en" and pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert all(page.obj.Tabs == "/S" for page in pdf.pages)
+        assert sorted(str(name) for name in list(root.IDTree.Names)[::2]) == [str(name) for name in list(root.IDTree.Names)[::2]]
         found = list(elements(root, "/Table"))
         assert len(found) == tables, [str(t.get("/ID")) for t in found]
         found_ids = []
@@ -49,11 +52,9 @@ def assert_a_screen_reader_meets_tables(pdf_path, briefs: list[dict], tables: in
                 assert column == 3
         assert found_ids == pair_ids, "rows in the order of the pairs"
         flagged = [pair["flags"] for brief in briefs for pair in brief["pairs"] if pair["flags"]]
-        alternatives = [str(figure.Alt) for figure in elements(root, "/Figure")]
-        assert len(alternatives) == len(flagged)
-        assert all(text.startswith("flagged: ") for text in alternatives)
-        first = flagged[0]
-        assert alternatives[0] == "flagged: " + ", ".join(dict.fromkeys(flag["check"] for flag in first))
+        markers = [str(span.Alt) for span in elements(root, "/Span") if str(span.get("/Alt", "")).startswith("flagged: ")]
+        assert len(markers) == len(flagged)
+        assert markers[0] == "flagged: " + ", ".join(dict.fromkeys(flag["check"] for flag in flagged[0]))
         parent_tree = dict(zip(list(root.ParentTree.Nums)[::2], list(root.ParentTree.Nums)[1::2]))
         for page in pdf.pages:
             owned = [element for element in parent_tree[int(page.obj.StructParents)] if element is not None]
