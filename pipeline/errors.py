@@ -3,6 +3,10 @@
 Anything else that escapes a stage is a bug and is reported as one.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
 
 class PipelineError(Exception):
     """A failure the user can act on (bad input, unwritable output, ...)."""
@@ -32,3 +36,20 @@ class ModelMissingError(PipelineError):
 
 class ClusterError(PipelineError):
     """The cluster cannot be used: its scheduler is unreachable or lost, or a worker's model differs."""
+
+
+def read_input(path: Path, missing: str, folder: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a file the user named, or one line saying why not: ``missing`` and ``folder``
+    say what to do when there is no such file or it is a folder."""
+    try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise InputError(f"{path}: {path.stat().st_size:,} bytes (at most {max_bytes:,})")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; {missing}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory; {folder}") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; make the file readable (chmod +r)") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None

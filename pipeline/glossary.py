@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, read_input
 from pipeline.model import GlossaryMark
 
 MAX_BYTES = 20 * 2**20
@@ -51,18 +51,8 @@ class Glossary:
 
 def read_glossary(path: Path) -> Glossary:
     """The glossary in ``path``; one clear line (``InputError``) for a file that cannot be one."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"{path}: a glossary of {size:,} bytes (at most {MAX_BYTES:,}); split it or keep "
-                             "the terms this organisation checks")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such glossary file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; --glossary takes a .tbx, .csv or .tsv file") from None
-    except PermissionError:
-        raise InputError(f"{path}: the glossary cannot be read (permission denied)") from None
+    data = read_input(path, "check the name given to --glossary", "--glossary takes a .tbx, .csv or .tsv file",
+                      MAX_BYTES)
     suffix = path.suffix.lower()
     if suffix in (".tbx", ".xml"):
         terms = _tbx_terms(data, path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, read_input
 from pipeline.model import Document
 from pipeline.readers import READERS, txt
 
@@ -18,16 +18,7 @@ def read_document(path: Path) -> Document:
     if reader is None and not path.is_dir():
         raise InputError(f"{path}: cannot read {path.suffix or 'files without a suffix'}; give one of "
                          f"{', '.join(SUFFIXES)}")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; check the name or put the text into input/") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory; give a .txt file inside it") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied; make the file readable (chmod +r)") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    data = read_input(path, "check the name or put the text into input/", "give a .txt file inside it")
     return reader.read(data, path.stem, path)
 
 

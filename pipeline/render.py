@@ -186,15 +186,17 @@ def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: s
 
 
 def _sections(paragraphs: list[tuple], document) -> list[tuple[int, list[tuple]]]:
-    """The paragraphs grouped by the section they belong to: a heading and what follows it up to
-    the next heading; before the first heading, section 0. A section is one table in the brief
-    (one table for a screen reader, its header row repeated on each page); the key is the number
-    of its heading's paragraph, the same in every part of a brief typeset in parts."""
-    section_of, current = {}, 0
+    """The paragraphs grouped by the section they belong to: a heading (or a run of headings, a
+    chapter's and its first section's) and what follows it up to the next heading; before the
+    first heading, section 0. A section is one table in the brief (one table for a screen reader,
+    its header row repeated on each page); the key is the number of its first heading's paragraph,
+    the same in every part of a brief typeset in parts."""
+    section_of, current, previous = {}, 0, ""
     for paragraph in document.paragraphs:
-        if paragraph.kind == "heading":
+        if paragraph.kind == "heading" and previous != "heading":
             current = paragraph.number
         section_of[paragraph.number] = current
+        previous = paragraph.kind
     sections: list[tuple[int, list[tuple]]] = []
     for paragraph in paragraphs:
         section = section_of.get(paragraph[0], 0)

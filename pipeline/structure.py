@@ -207,21 +207,27 @@ def _adopt(parent, kids: list) -> None:
 
 def _marked_content(element) -> dict[tuple, set[int]]:
     """The marked content under an element, by page."""
-    import pikepdf
-
     found: dict[tuple, set[int]] = defaultdict(set)
     stack = [element]
     while stack:
-        current = stack.pop()
-        page = current.get("/Pg")
-        for kid in _all_kids(current):
-            if isinstance(kid, int) and page is not None:
-                found[page.objgen].add(int(kid))
-            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-                found[kid.get("/Pg", page).objgen].add(int(kid.MCID))
-            elif _is_element(kid):
-                stack.append(kid)
+        stack.extend(_owned_by(stack.pop(), found))
     return found
+
+
+def _owned_by(element, found: dict[tuple, set[int]]) -> list:
+    """Adds the marked content the element owns itself (by page) to ``found``; its kid elements."""
+    import pikepdf
+
+    page = element.get("/Pg")
+    children = []
+    for kid in _all_kids(element):
+        if isinstance(kid, int) and page is not None:
+            found[page.objgen].add(int(kid))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            found[kid.get("/Pg", page).objgen].add(int(kid.MCID))
+        elif _is_element(kid):
+            children.append(kid)
+    return children
 
 
 def _tie_headers(table, languages: tuple[str, str], alternatives: dict[str, str]) -> None:
@@ -280,8 +286,6 @@ def _mark_first_column(cell, alternatives: dict[str, str]) -> None:
 def _walk(root) -> tuple[dict[tuple, set[int]], dict[str, object]]:
     """The marked content each page's elements own, and the first element of every ``/ID``
     (a later one loses its ``/ID``: pieces not joined must not claim another's)."""
-    import pikepdf
-
     owned: dict[tuple, set[int]] = defaultdict(set)
     identified: dict[str, object] = {}
     stack = list(kids(root))
@@ -293,14 +297,7 @@ def _walk(root) -> tuple[dict[tuple, set[int]], dict[str, object]]:
                 del element["/ID"]
             else:
                 identified[identifier] = element
-        page = element.get("/Pg")
-        for kid in _all_kids(element):
-            if isinstance(kid, int) and page is not None:
-                owned[page.objgen].add(int(kid))
-            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-                owned[kid.get("/Pg", page).objgen].add(int(kid.MCID))
-            elif _is_element(kid):
-                stack.append(kid)
+        stack.extend(_owned_by(element, owned))
     return owned, identified
 
 

@@ -103,7 +103,7 @@ def test_on_real_human_translations_the_glossary_rarely_cries_wolf(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("fehlt.csv", None, "no such glossary file"),
+    ("fehlt.csv", None, "no such file; check the name given to --glossary"),
     ("leer.csv", "German,English\n", "holds no German term"),
     ("kaputt.csv", "German,English\nVorstand\n", ":2: a row needs a German term and its English"),
     ("latin1.csv", "Präsident,president\n".encode("latin-1"), "is not UTF-8"),
@@ -145,7 +145,7 @@ def test_a_brief_records_and_shows_its_glossary(tmp_path, fixture_package):
     assert "begriffe.tbx (2 terms, SHA-256" in " ".join(pdf.split())
     bad = run_cli("brief", str(source), "--out", str(tmp_path / "out2"), "--glossary", str(tmp_path / "nichts.csv"),
                   packages_dir=fixture_package.path.parent)
-    assert bad.returncode == 1 and bad.stderr.decode().count("\n") == 1 and "no such glossary file" in bad.stderr.decode()
+    assert bad.returncode == 1 and bad.stderr.decode().count("\n") == 1 and "no such file; check the name given to --glossary" in bad.stderr.decode()
     assert not (tmp_path / "out2").exists() or not list((tmp_path / "out2").iterdir())
 
 
