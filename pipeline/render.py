@@ -79,6 +79,10 @@ class Word:
     """The glossary entry this word belongs to (``brief --glossary``), as the tooltip shows it."""
 
 
+LONG_PAIR_CHARS = 1200
+"""Characters of one language that fill about half an A4 page in a brief's column."""
+
+
 @dataclass(frozen=True)
 class PairView:
     """A pair as the templates show it: its text cut into plain and highlighted chunks."""
@@ -94,6 +98,10 @@ class PairView:
     """``error``, ``warning`` or empty."""
     flagged: str
     """What the flag marker says to a screen reader: ``flagged: numbers, names``; empty when unflagged."""
+    long: bool
+    """Its German or English takes half a page or more: it may break across pages, as a row kept
+    whole would leave a page empty and lose its table's header row (WeasyPrint drops a header that
+    no row fits under)."""
 
 
 def _chunks(text: str, marks: list[str]) -> tuple[tuple[str, bool], ...]:
@@ -141,6 +149,7 @@ def _view(pair: Pair, glosses: dict[str, str] | None = None) -> PairView:
         checks=" ".join(dict.fromkeys(f.check for f in flags)),
         severity=severity,
         flagged=f"flagged: {', '.join(dict.fromkeys(f.check for f in flags))}" if flags else "",
+        long=max(len(pair.segment.text), len(pair.target)) > LONG_PAIR_CHARS,
     )
 
 
