@@ -96,7 +96,9 @@ def _name_phrases(pair: PairContext) -> list[str]:
         phrase = f"{match['adjective']} {match['noun']}"
         if phrase.lower() in pair.target.lower():
             continue
-        adjective, noun = lexical.english(match["adjective"]), lexical.english(match["noun"])
+        # the dictionary lists adjectives in lower case: Indischen Ozean ↔ Indian Ocean, Fernen Osten ↔ far east
+        adjective = lexical.english(match["adjective"]) | lexical.english(match["adjective"].lower())
+        noun = lexical.english(match["noun"])
         if not any(lexicon.english_stem(a) in adjective and (lexicon.english_stem(b) in noun or pair.covers(match["noun"]))
                    for a, b in _ENGLISH_PAIR.findall(pair.target)):
             missing.append(phrase)
