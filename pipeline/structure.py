@@ -23,7 +23,8 @@ from collections import defaultdict
 
 NUMBER_ID = ".n"
 """The pair number's ``<span>`` has the pair's id plus this (``templates/_article.html``): an artifact."""
-_MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_MARKED = re.compile(rb"/\w+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+"""A marked-content sequence with an id, as WeasyPrint writes it: ``/Span <</MCID 7>> BDC``."""
 
 
 def ids_on_elements() -> None:
@@ -325,7 +326,7 @@ def _unmark(document, root, chosen, keep: bool) -> None:
         dropped: set[int] = set()
 
         def unmark(match, listed=listed, dropped=dropped):
-            mcid = int(match.group(2))
+            mcid = int(match.group(1))
             if (mcid in listed) == keep:
                 return match.group(0)
             dropped.add(mcid)

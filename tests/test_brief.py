@@ -73,7 +73,7 @@ def test_json_pairs_have_ids_scores_and_provenance(built):
 
 def test_html_has_languages_ids_and_no_remote_resources(built):
     page = (built[0] / "bmw-ki-strategie-china.html").read_text()
-    assert page.count('lang="de"') == 11 and page.count('lang="en"') == 12  # 11 cells + <html>
+    assert page.count('lang="de"') == 12 and page.count('lang="en"') == 12  # 11 cells + the German column head; + <html>
     assert 'id="p3.s2"' in page
     assert "Content-Security-Policy" in page and "http://" not in page and "https://" not in page
 
