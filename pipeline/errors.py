@@ -42,8 +42,9 @@ def read_input(path: Path, missing: str, folder: str, max_bytes: int | None = No
     """The bytes of a file the user named, or one line saying why not: ``missing`` and ``folder``
     say what to do when there is no such file or it is a folder."""
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise InputError(f"{path}: {path.stat().st_size:,} bytes (at most {max_bytes:,})")
+        size = path.stat().st_size if max_bytes is not None else 0
+        if max_bytes is not None and size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes (at most {max_bytes:,})")
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; {missing}") from None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError, UsageError
 from pipeline.model import Attachment
-from pipeline.structure import id_tree_names, tidy, tidy_joined
+from pipeline.structure import id_tree_names, number_tree, tidy, tidy_joined
 
 VARIANTS = {"a-3": "pdf/a-3a", "ua-1": "pdf/ua-1", "none": None}
 """``--pdf-variant``: PDF/A-3 level A (tagged) by default, PDF/UA-1 on request, or a plain PDF."""
@@ -145,11 +145,6 @@ def _destinations(document) -> list:
     return list(zip(flat[::2], flat[1::2]))
 
 
-def _pairs(number_tree) -> list:
-    flat = list(number_tree.Nums)  # WeasyPrint writes one flat array
-    return [(int(key), value) for key, value in zip(flat[::2], flat[1::2])]
-
-
 class _Structure:
     """The joined structure tree: every part's elements under the first part's Document
     element; the parent tree keyed by page index (pages' ``/StructParents``), then by
@@ -179,7 +174,7 @@ class _Structure:
     def _take(self, root, pages: int, copy) -> None:
         part, offset = self._parts, len(self._part_of_page)
         self._parts += 1
-        for key, value in _pairs(root.ParentTree):
+        for key, value in number_tree(root.ParentTree):
             if key < pages:
                 self._page_entries.append((key + offset, copy(value)))
             else:

@@ -14,14 +14,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import unescape
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 from pipeline import pdf as pdf_output
 from pipeline.model import AlignedParagraph, Brief, Flag, Pair
 from pipeline.processes import ProcessPool
 from pipeline.structure import ids_on_elements
+from pipeline.text import GERMAN_WORD
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -63,7 +64,6 @@ def breakable(text: str):
     return Markup("").join(pieces)
 
 
-_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _chunks(text: str, marks: list[str]) -> tuple[tuple[str, bool], ...]:
 
 def _words(text: str, glosses: dict[str, str], uncovered: frozenset[str], terms: dict[str, str]) -> tuple[Word, ...]:
     words, position = [], 0
-    for match in _GERMAN_WORD.finditer(text):
+    for match in GERMAN_WORD.finditer(text):
         if match.start() > position:
             words.append(Word(text[position:match.start()]))
         key = match.group().lower()
@@ -140,7 +140,7 @@ def _view(pair: Pair, glosses: dict[str, str] | None = None) -> PairView:
     severity = "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else "")
     source_chunks = _chunks(pair.segment.text, [m for f in flags for m in f.source_marks])
     uncovered = frozenset(pair.uncovered)
-    terms = {word: f"glossary: {hit.line()}" for hit in pair.terms for word in _GERMAN_WORD.findall(hit.german)}
+    terms = {word: f"glossary: {hit.line()}" for hit in pair.terms for word in GERMAN_WORD.findall(hit.german)}
     return PairView(
         pair=pair,
         source_chunks=source_chunks,
@@ -160,7 +160,7 @@ def glosses(brief: Brief) -> dict[str, str]:
     lexical = lexicon.load()
     found = {}
     for pair in brief.pairs:
-        for match in _GERMAN_WORD.finditer(pair.segment.text):
+        for match in GERMAN_WORD.finditer(pair.segment.text):
             key = match.group().lower()
             if key not in found and key not in lexicon.GERMAN_FUNCTION_WORDS:
                 gloss = lexical.gloss(match.group())

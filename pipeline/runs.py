@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline import build, render, writers
 from pipeline.build import BuildResult, Prepared
 from pipeline.errors import PipelineError, UsageError
+from pipeline.glossary import Glossary
 from pipeline.memory import TranslationMemory
 from pipeline.model import EnglishSource, Translation
 from pipeline.pdf import DEFAULT_VARIANT

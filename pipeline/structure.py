@@ -73,8 +73,6 @@ def tidy_joined(document) -> None:
     """After ``pipeline.pdf.join``: the pieces of one element that parts typeset apart left (an
     article, a section's table running on) become one; a header row repeated at the top of a
     part becomes an artifact; the parts' ID trees become one (the first element of an id wins)."""
-    import pikepdf
-
     root = document.Root.get("/StructTreeRoot")
     if root is None:
         return
@@ -82,14 +80,11 @@ def tidy_joined(document) -> None:
     for document_element in kids(root):
         _join_pieces(document_element, dropped)
     _unmark(document, root, lambda page: dropped.get(page.objgen, set()), keep=False)
-    names = root.get("/IDTree")
-    if names is not None:
-        flat = list(names.Names)
-        first: dict[str, object] = {}
-        for name, element in zip(flat[::2], flat[1::2]):
-            first.setdefault(str(name), element)
-        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
-            [item for name in sorted(first) for item in (pikepdf.String(name), first[name])]))
+    flat = id_tree_names(document)
+    first: dict[str, object] = {}
+    for name, element in zip(flat[::2], flat[1::2]):
+        first.setdefault(str(name), element)
+    _name_ids(root, first)
 
 
 def id_tree_names(document) -> list:
@@ -175,8 +170,6 @@ def _merge(pieces: list, dropped: dict[tuple, set[int]]) -> bool:
     """The pieces' kids under the first piece; ``False`` (nothing moved) when a piece owns marked
     content directly, whose page only its own ``/Pg`` says. A table keeps its first header row;
     a row cut by a page break joins its cells column by column."""
-    import pikepdf
-
     first = pieces[0]
     contents = [_all_kids(piece) for piece in pieces]
     if any(not _is_element(kid) for piece in contents for kid in piece):
@@ -318,7 +311,7 @@ def _unmark(document, root, chosen, keep: bool) -> None:
     ``chosen(page)`` does not list (``keep``), or what it lists."""
     import pikepdf
 
-    parents = dict(_number_tree(root.ParentTree))
+    parents = dict(number_tree(root.ParentTree))
     for page in document.pages:
         listed = chosen(page.obj)
         if not keep and not listed:
@@ -346,6 +339,7 @@ def _unmark(document, root, chosen, keep: bool) -> None:
                     entries[mcid] = None
 
 
-def _number_tree(tree) -> list:
-    flat = list(tree.get("/Nums", ()))  # WeasyPrint and pipeline.pdf write one flat array
+def number_tree(tree) -> list:
+    """A number tree's ``(key, value)`` pairs; WeasyPrint and ``pipeline.pdf`` write one flat array."""
+    flat = list(tree.get("/Nums", ()))
     return [(int(key), value) for key, value in zip(flat[::2], flat[1::2])]

@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+"""A German word as the checks, the glossary and the review page's glosses see it: letters, with
+hyphenated parts (``KI-Strategie``)."""
 _WHITESPACE_RUN = re.compile(r"\s+")
 # Control characters other than tab and newline, and zero-width/format characters
 # that would silently split or glue words in the brief.

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.checks import lexicon
+from pipeline.text import GERMAN_WORD
 
-_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _NUMBER = re.compile(r"\d+")
 _COGNATE_PREFIX = 5
@@ -42,7 +42,7 @@ def _surface(word: str) -> set[str]:
 
 
 def german(text: str) -> SentenceFeatures:
-    return _features(text, [_german_keys(word) for word in _GERMAN_WORD.findall(text)
+    return _features(text, [_german_keys(word) for word in GERMAN_WORD.findall(text)
                             if len(word) >= 2 and word.lower() not in lexicon.GERMAN_FUNCTION_WORDS])
 
 

@@ -11,8 +11,8 @@ from pipeline.checks import lexicon
 from pipeline.checks.settings import CheckSettings
 from pipeline.checks.terms import TermIndex, hit
 from pipeline.model import Alignment, TermHit
+from pipeline.text import GERMAN_WORD
 
-_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _COGNATE_PREFIX = 5
 _SEPARATED_PARTICLE = re.compile(
@@ -89,7 +89,7 @@ class PairContext:
     def content_words(self) -> tuple[GermanWord, ...]:
         """The German content words in order, each with whether the English covers it."""
         words = []
-        for match in _GERMAN_WORD.finditer(self.source):
+        for match in GERMAN_WORD.finditer(self.source):
             word = match.group()
             lower = word.lower()
             if lower in lexicon.GERMAN_FUNCTION_WORDS or lower in lexicon.GERMAN_LIGHT_WORDS or len(word) < 2:
@@ -100,7 +100,7 @@ class PairContext:
     @cached_property
     def english_content_words(self) -> tuple[EnglishWord, ...]:
         """The English content words in order, each with whether some German word accounts for it."""
-        german_words = [m.group().lower() for m in _GERMAN_WORD.finditer(self.source)]
+        german_words = [m.group().lower() for m in GERMAN_WORD.finditer(self.source)]
         german = set(german_words)
         prefixes = {w[:_COGNATE_PREFIX] for w in german if len(w) >= _COGNATE_PREFIX}
         lexical = lexicon.load()

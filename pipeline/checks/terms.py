@@ -15,9 +15,9 @@ from pipeline.checks import lexicon
 from pipeline.checks.settings import ERROR, WARNING
 from pipeline.glossary import Glossary, Term
 from pipeline.model import Flag, TermHit
+from pipeline.text import GERMAN_WORD
 
 DESCRIPTION = "a glossary term's German is in the pair and the English uses none of its approved variants, or a forbidden one"
-_GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_WORD = re.compile(r"[^\W_]+")
 _MIN_MODIFIER = 3
 """Letters a compound's modifier has at least (``Konzern|vorstand``)."""
@@ -43,7 +43,7 @@ class TermIndex:
         self.glossary = glossary
         self._by_last: dict[str, list[_Entry]] = {}
         for term in glossary.terms:
-            words = _GERMAN_WORD.findall(term.german)
+            words = GERMAN_WORD.findall(term.german)
             if words:
                 entry = _Entry(term, tuple(_normal(w) for w in words[:-1]))
                 for key in {_normal(words[-1]), words[-1].lower()}:
@@ -65,7 +65,7 @@ class TermIndex:
         the dictionary lists as a word of its own holds a term as its head only when its English shares
         a word with the term's (``Bundesregierung`` holds ``Regierung``; ``Ministerpräsident``, a prime
         minister, does not hold ``Präsident``)."""
-        words = list(_GERMAN_WORD.finditer(source))
+        words = list(GERMAN_WORD.finditer(source))
         found: dict[str, tuple[Term, str]] = {}
         for index, match in enumerate(words):
             for key, as_head in self._keys(match.group()):
