@@ -76,6 +76,18 @@ def test_forbidden_english_inside_an_approved_variant_is_no_flag(tmp_path):
     assert [(f.severity, f.source_marks, f.target_marks) for f in flags] == [("error", ("Vorstand",), ("board",))]
 
 
+def test_the_glossary_covers_only_the_words_of_the_term_it_found(tmp_path):
+    """An approved English found counts for the term's own words, not for a word inside one of them."""
+    from pipeline.checks.context import PairContext
+    from pipeline.checks.settings import DEFAULT_SETTINGS
+
+    path = tmp_path / "begriffe.csv"
+    path.write_text("Grün-Zukunft,green deal\n", "utf-8")
+    context = PairContext("Dem Grün-Zukunft folgt keine Zukunft.", "The green deal has no successor.",
+                          DEFAULT_SETTINGS, terms=TermIndex(read_glossary(path)))
+    assert context.covers("Grün-Zukunft") and not context.covers("Zukunft")
+
+
 def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     glossary = read_glossary(NEWS_GLOSSARY)
     assert terms_flags(glossary, "Ministerpräsident Söder sprach.", "Prime minister Söder spoke.") == []

@@ -78,7 +78,7 @@ class PairContext:
         if (lower in english or lower.rstrip("s") in english
                 or (len(lower) >= _COGNATE_PREFIX and lower[:_COGNATE_PREFIX] in prefixes)):
             return True
-        if any(hit.found and word in hit.german for hit in self.term_hits):
+        if any(hit.found and word in GERMAN_WORD.findall(hit.german) for hit in self.term_hits):
             return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
         if lexical.english(word) & self.english_stems:
