@@ -20,6 +20,8 @@ _SEPARATED_PARTICLE = re.compile(
     r"vorbei|weiter|wieder|dar|statt|teil)\s*(?=[,.;:!?)\"“”«»]|$|\s+(?:und|oder|aber|sondern|denn|als|wenn|weil|dass)\b)")
 """A verb particle at the end of a clause: ``teilte … mit`` is ``mitteilen``, ``kündigte … an`` ``ankündigen``."""
 
+_YEAR_BEFORE_NUMBER = re.compile(r"Jahr(?:e|es)?\s+\d")
+
 
 @dataclass(frozen=True)
 class EnglishWord:
@@ -53,12 +55,12 @@ class PairContext:
 
     @cached_property
     def english_words(self) -> list[str]:
-        return [w.lower() for w in _ENGLISH_WORD.findall(self.target)]
+        return [w.lower() for w in _ENGLISH_WORD.findall(lexicon.spell_out_amounts(self.target))]
 
     @cached_property
     def english_stems(self) -> frozenset[str]:
         words = {part for w in self.english_words for part in re.split(r"['’-]", w) if part}
-        return frozenset(lexicon.english_stem(w) for w in words)
+        return frozenset(stem for w in words for stem in lexicon.english_stems(w))
 
     @cached_property
     def _english_forms(self) -> tuple[set[str], set[str]]:
@@ -81,7 +83,7 @@ class PairContext:
         if any(hit.found and word in GERMAN_WORD.findall(hit.german) for hit in self.term_hits):
             return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
-        if lexical.english(word) & self.english_stems:
+        if (lexical.english(word) | lexicon.currency_stems(word)) & self.english_stems:
             return True
         return any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles)
 
@@ -94,6 +96,8 @@ class PairContext:
             lower = word.lower()
             if lower in lexicon.GERMAN_FUNCTION_WORDS or lower in lexicon.GERMAN_LIGHT_WORDS or len(word) < 2:
                 continue
+            if _YEAR_BEFORE_NUMBER.match(self.source, match.start()):
+                continue  # im Jahr 1975 ↔ in 1975
             words.append(GermanWord(word, match.start(), self.covers(word)))
         return tuple(words)
 
@@ -111,7 +115,7 @@ class PairContext:
             if lower in lexicon.ENGLISH_FUNCTION_WORDS or len(lower) < 3:
                 continue
             covered = (lower in german or lower[:_COGNATE_PREFIX] in prefixes
-                       or lexicon.english_stem(lower) in stems)
+                       or bool(lexicon.english_stems(lower) & stems))
             words.append(EnglishWord(token, covered))
         return tuple(words)
 

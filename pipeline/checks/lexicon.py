@@ -26,7 +26,7 @@ from pipeline.cache import cache_path, store
 from pipeline.errors import PipelineError
 
 DING_PATH = Path("/usr/share/trans/de-en")
-_CACHE_FORMAT = 10
+_CACHE_FORMAT = 11
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -40,6 +40,8 @@ GERMAN_LIGHT_WORDS = _word_list("german_light_words.txt")
 NAME_HEADS = _word_list("name_heads.txt")
 ENGLISH_FUNCTION_WORDS = _word_list("english_function_words.txt")
 _ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/\s]+/|<[^>]*>")
+_ABBREVIATION = re.compile(r"(?<!\S)/([^/\s]+)/(?!\S)")
+"""The dictionary's abbreviation of a sub-entry: ``Bruttoinlandsprodukt /BIP/ :: gross domestic product /GDP/``."""
 _GERMAN_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _PLACEHOLDERS = frozenset({"etw", "jdm", "jdn", "jds", "jd", "sb", "sth"})
@@ -79,6 +81,48 @@ def english_content_stems(text: str) -> list[str]:
     return [english_stem(w) for w in words if w not in ENGLISH_FUNCTION_WORDS and w not in _PLACEHOLDERS and len(w) > 1]
 
 
+def english_stems(word: str) -> frozenset[str]:
+    """The stems of an English word and of its lemma: ``stole`` ~ ``steal``, ``grew`` ~ ``grow``."""
+    return frozenset((english_stem(word), english_stem(english_lemma(word))))
+
+
+@lru_cache(maxsize=50_000)
+def english_lemma(word: str) -> str:
+    """simplemma's English lemma of a lower-case word (itself when unknown)."""
+    return _lemmatizer().lemmatize(word, lang="en")
+
+
+_MAGNITUDE_SUFFIX = re.compile(r"(?<=\d)(bn|mn|m|tn|k)\b", re.I)
+_MAGNITUDE_WORDS = {"bn": "billion", "mn": "million", "m": "million", "tn": "trillion", "k": "thousand"}
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """``pipeline/data/currencies.txt``: code → English stems, and symbol → English words."""
+    codes, symbols = {}, {}
+    for line in (_DATA / "currencies.txt").read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, *rest = line.split()
+        words = [token for token in rest if token.isalpha()]
+        codes[code.lower()] = frozenset(english_stem(word) for word in words)
+        for symbol in (token for token in rest if not token.isalpha() and token != "-"):
+            symbols[symbol] = " ".join(dict.fromkeys(symbols.get(symbol, "").split() + words[:1]))
+    return codes, dict(sorted(symbols.items(), key=lambda item: -len(item[0])))
+
+
+def currency_stems(code: str) -> frozenset[str]:
+    """English stems of a currency code (``GBP`` → pound, sterling); empty for other words."""
+    return _currencies()[0].get(code.lower(), frozenset())
+
+
+def spell_out_amounts(english: str) -> str:
+    """Currency symbols and magnitude suffixes as words: ``£2bn`` → `` pound 2 billion``."""
+    for symbol, words in _currencies()[1].items():
+        english = english.replace(symbol, f" {words} ")
+    return _MAGNITUDE_SUFFIX.sub(lambda m: " " + _MAGNITUDE_WORDS[m[1].lower()], english)
+
+
 def _all_stems(text: str) -> list[str]:
     """Every word's stem: for senses made only of function words (Mai :: May)."""
     return [english_stem(w) for w in _ENGLISH_TOKEN.findall(text)]
@@ -110,6 +154,10 @@ class _DingParser:
             senses = [" ".join(s.split()) for s in _clean(english_part).split(";")]
             senses = [s for s in senses if s]
             stems = {stem for sense in senses for stem in english_content_stems(sense) or _all_stems(sense)}
+            stems |= {english_stem(a.strip(".")) for a in _ABBREVIATION.findall(english_part)}
+            for abbreviation in _ABBREVIATION.findall(german_part):
+                if senses and _GERMAN_TOKEN.fullmatch(abbreviation.strip(".")):
+                    self.stems.setdefault(abbreviation.strip(".").lower(), set()).update(stems)
             lower_sense = any(re.sub(r"^to ", "", s)[:1].islower() for s in senses)
             for position, synonym in enumerate(_clean(german_part).split(";")):
                 synonym = synonym.strip()

@@ -19,15 +19,18 @@ from pipeline.model import Flag
 DESCRIPTION = "part of the German has no counterpart in the English"
 
 
-def features(pair: PairContext) -> tuple[float, float, float, float]:
+def features(pair: PairContext) -> tuple[float, float, float, float, float]:
     """Uncovered German content words, the longest run of them, log English/German length ratio,
-    log content-word ratio (``tools/fit_omission.py`` fits their weights)."""
+    log content-word ratio, English content words no German word accounts for (a paraphrase
+    leaves some on both sides, a dropped clause none in the English) (``tools/fit_omission.py``
+    fits their weights)."""
     english_content = len(lexicon.english_content_stems(pair.target))
     return (
         len(pair.uncovered),
         len(pair.longest_uncovered_run),
         math.log(max(len(pair.target), 1) / max(len(pair.source), 1)),
         math.log((english_content + 1) / (len(pair.content_words) + 1)),
+        sum(not word.covered for word in pair.english_content_words),
     )
 
 

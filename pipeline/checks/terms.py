@@ -34,6 +34,8 @@ class _Entry:
     term: Term
     before: tuple[str, ...]
     """The normal forms of the term's words before its last one."""
+    noun: bool
+    """The term ends in a capitalized word: only a capitalized word of the German ends it."""
 
 
 class TermIndex:
@@ -45,18 +47,20 @@ class TermIndex:
         for term in glossary.terms:
             words = GERMAN_WORD.findall(term.german)
             if words:
-                entry = _Entry(term, tuple(_normal(w) for w in words[:-1]))
+                entry = _Entry(term, tuple(_normal(w) for w in words[:-1]), words[-1][:1].isupper())
                 for key in {_normal(words[-1]), words[-1].lower()}:
                     self._by_last.setdefault(key, []).append(entry)
         self._probes = {key[:_PROBE] for key in self._by_last}
 
     def _keys(self, word: str) -> list[tuple[str, bool]]:
-        """Normal forms the word may end a term with: its own, and its compound heads' (``True``)."""
+        """Normal forms the word may end a term with: its own, and its compound heads' (``True``)
+        where what comes before the head is a word of the dictionary (``Gemüse|hof``, not
+        ``Sonderkontrollpro|gramm``)."""
         lower = word.lower()
         keys = [(lower, False), (_normal(word), False)]
         for cut in range(_MIN_MODIFIER, len(lower) - 2):
             head = lower[cut:]
-            if head[:_PROBE] in self._probes:
+            if head[:_PROBE] in self._probes and _is_modifier(lower[:cut]):
                 keys += [(head, True), (_normal(head.capitalize()), True)]
         return keys
 
@@ -73,6 +77,8 @@ class TermIndex:
                     start = index - len(entry.before)
                     if entry.term.german in found or start < 0:
                         continue
+                    if entry.noun and not match.group()[:1].isupper():
+                        continue  # weg is no Weg, verstärken no Stärke, ausrollen no Rolle
                     if as_head and not _holds(match.group(), entry.term):
                         continue
                     if all(_normal(words[start + k].group()) == form for k, form in enumerate(entry.before)):
@@ -80,28 +86,72 @@ class TermIndex:
         return list(found.values())
 
 
-def _holds(compound: str, term: Term) -> bool:
+def _is_modifier(part: str) -> bool:
+    """A compound's first part is a dictionary word, with or without a linking element."""
     lexical = lexicon.load()
-    if compound.lower() not in lexical.headwords:
-        return True
-    return bool(lexical.english(compound) & {lexicon.english_stem(w.lower()) for variant in term.english
-                                            for w in _ENGLISH_WORD.findall(variant)})
+    return any(part.endswith(link) and lexical.forms(part[: len(part) - len(link)] or part)
+               for link in ("", "s", "es", "n", "en", "e", "er"))
+
+
+def _holds(compound: str, term: Term) -> bool:
+    """The longest end of the compound that the dictionary lists as a word (after its last hyphen:
+    ``Achtelfinal-Pflicht``) shares English with the term, or there is none longer than the term:
+    ``Produktivitäts|werkzeuge`` (tools) holds no ``Zeuge`` (witness), ``Bundesregierung`` holds
+    ``Regierung``."""
+    lexical = lexicon.load()
+    lower = compound.lower().rsplit("-", 1)[-1]
+    head = len(_normal(GERMAN_WORD.findall(term.german)[-1]))
+    for cut in (0, *range(_MIN_MODIFIER, len(lower) - head)):
+        part = lower[cut:]
+        if part in lexical.headwords or lexicon.lemma(part.capitalize()).lower() in lexical.headwords:
+            return bool(lexical.english(part) & {lexicon.english_stem(w.lower()) for variant in term.english
+                                                 for w in _ENGLISH_WORD.findall(variant)})
+    return True
 
 
 def _spans(target: str, phrase: str) -> list[tuple[int, int]]:
-    """Where the phrase is in the English, word by word, in any inflection (compared by stems)."""
+    """Where the phrase is in the English, word by word, in any inflection (compared by stems); a
+    word of one word also as the end of an English compound (``ball`` in ``football``)."""
     wanted = [lexicon.english_stem(w.lower()) for w in _ENGLISH_WORD.findall(phrase)]
     if not wanted:
         return []
     words = list(_ENGLISH_WORD.finditer(target))
     stems = [lexicon.english_stem(w.group().lower()) for w in words]
-    return [(words[i].start(), words[i + len(wanted) - 1].end()) for i in range(len(words) - len(wanted) + 1)
-            if stems[i:i + len(wanted)] == wanted]
+    spans = [(words[i].start(), words[i + len(wanted) - 1].end()) for i in range(len(words) - len(wanted) + 1)
+             if stems[i:i + len(wanted)] == wanted]
+    if len(wanted) == 1 and len(wanted[0]) >= _PROBE:
+        word = phrase.strip().lower()
+        spans += [(w.start(), w.end()) for w, stem in zip(words, stems) if len(w.group()) >= len(word) + _MIN_MODIFIER
+                  and (stem.endswith(wanted[0]) or w.group().lower().endswith(word))]
+    return spans
+
+
+def _own_translation(compound: str, term: Term, target: str) -> str | None:
+    """A compound the dictionary lists as a word of its own, holding the term as its head, may be
+    translated as a whole (``Zeitpunkt`` ↔ ``moment`` for a term ``Punkt``): one of the compound's
+    dictionary senses, every word of it (``Bundesregierung`` ↔ ``federal`` alone is not
+    ``federal government``)."""
+    if " " in compound or compound.lower() == term.german.lower():
+        return None
+    gloss = lexicon.load().gloss(compound)
+    if gloss is None or "+" in gloss.headword:
+        return None
+    senses = (sense.strip() for part in gloss.senses.split("|") for sense in part.split(";"))
+    return next((target[spans[0][0]:spans[0][1]] for sense in senses if sense and (spans := _spans(target, sense))), None)
+
+
+def _kept(german: str, target: str) -> str | None:
+    """The German as written is in the English too: a name (``Eggenfelden``, ``Bild am Sonntag``,
+    ``DFB-Pokal`` ↔ ``DFB Pokal``), not a term to translate."""
+    pattern = r"[\s-]".join(re.escape(part) for part in re.split(r"[\s-]+", german))
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", target)
+    return found.group() if found else None
 
 
 def hit(term: Term, german: str, target: str) -> TermHit:
     approved = {variant: _spans(target, variant) for variant in term.english}
-    found = next((variant for variant, spans in approved.items() if spans), None)
+    found = (next((variant for variant, spans in approved.items() if spans), None)
+             or _own_translation(german, term, target) or _kept(german, target))
     inside = [span for spans in approved.values() for span in spans]
     forbidden = None
     for variant in term.forbidden:
