@@ -6,6 +6,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
+
+def _given_names() -> frozenset[str]:
+    lines = (Path(__file__).resolve().parent / "data" / "given_names.txt").read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+GIVEN_NAMES = _given_names()
+"""Common given names (``pipeline/data/given_names.txt``): bylines, and names the dictionary also
+knows as words (``Horst``, ``Rose``)."""
 
 GERMAN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 """A German word as the checks, the glossary and the review page's glosses see it: letters, with

@@ -78,6 +78,28 @@ def test_names_allow_translations_possessives_and_exonyms():
         assert "names" not in checks(source, target), (source, target)
 
 
+@pytest.mark.parametrize("source, target", [
+    ("Die Polizei in British Columbia ermittelt.", "Police in B.C. are investigating."),  # initials
+    ("Das Vereinigte Königreich trat aus.", "The UK left."),  # initials of the dictionary's English
+    ("Die Wirtschaft wuchs um 2 Prozent des BIP.", "The economy grew by 2 percent of GDP."),  # the dictionary's abbreviation
+    ("Er arbeitete ein Jahrzent für die BBC.", "He worked for the BBC for a decade."),  # a slip, its word translated
+    ("Die Ostmelanesier reisten nach Norden.", "Eastern Melanesians travelled north."),  # the compound's head
+    ("Investoren legten 2 Mrd. GBP an.", "Investors put in £2bn."),  # currency code and magnitude
+])
+def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(source, target):
+    assert "names" not in checks(source, target)
+
+
+@pytest.mark.parametrize("source, target", [
+    ("Friedrich kam gestern.", "He came yesterday."),  # one slip from friedlich, but nothing peaceful here
+    ("Stefanie Kramer übernimmt das Notariat.", "Stefanie takes over the notary's office."),  # a surname after a given name
+    ("Horst Seehofer sprach.", "Seehofer spoke."),  # a given name the dictionary knows as a word
+    ("Sie fuhr nach Kissingen.", "She drove to the spa."),  # a place-name ending
+])
+def test_names_that_are_also_words_are_still_names(source, target):
+    assert "names" in checks(source, target)
+
+
 def test_the_dictionary_covers_the_bmw_article():
     from pipeline.checks.context import PairContext
     from pipeline.checks.settings import DEFAULT_SETTINGS

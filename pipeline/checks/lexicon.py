@@ -38,6 +38,7 @@ def _word_list(name: str) -> frozenset[str]:
 GERMAN_FUNCTION_WORDS = _word_list("german_function_words.txt")
 GERMAN_LIGHT_WORDS = _word_list("german_light_words.txt")
 NAME_HEADS = _word_list("name_heads.txt")
+NAME_ENDINGS = _word_list("name_endings.txt")
 ENGLISH_FUNCTION_WORDS = _word_list("english_function_words.txt")
 _ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/\s]+/|<[^>]*>")
 _ABBREVIATION = re.compile(r"(?<!\S)/([^/\s]+)/(?!\S)")
@@ -239,8 +240,11 @@ class Lexicon:
     def has_common_head(self, word: str) -> bool:
         """Ends in a common word of five letters or more after a modifier of three or more
         (``Streif|vorgang``): a compound noun; names end in short parts (``-burg``, ``-land``). Longer heads that end
-        place names and surnames (``-hausen``, ``-kirchen``: ``pipeline/data/name_heads.txt``) do not count."""
+        place names and surnames (``-hausen``, ``-kirchen``: ``pipeline/data/name_heads.txt``) do not count, and
+        a word ending as place names do (``Kiss|ingen``, ``Eggen|felden``: ``name_endings.txt``) is none."""
         lower = word.lower()
+        if any(lower.endswith(ending) for ending in NAME_ENDINGS):
+            return False
         return any(head not in NAME_HEADS and _known_form(self, head) in self.common
                    for head in (lower[cut:] for cut in range(3, len(lower) - 4)))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Paragraph
-from pipeline.text import clean, clean_code
+from pipeline.text import GIVEN_NAMES, clean, clean_code
 
 FRONT_MATTER_KEYS = ("title", "source", "date", "author")
 FRONT_MATTER_FENCE = "---"
@@ -152,12 +152,6 @@ _LONG_DATE = re.compile(r"^(?:(?P<day>\d{1,2})\.\s*)?(?P<month>[A-Za-zäÄ]+)\s+
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
 
 
-def _given_names() -> frozenset[str]:
-    lines = (Path(__file__).resolve().parent.parent / "data" / "given_names.txt").read_text("utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-GIVEN_NAMES = _given_names()
 
 
 def person(text: str) -> str | None:
