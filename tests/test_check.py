@@ -143,8 +143,8 @@ NEWSTEST = SHARED_DATA / "newstest2021-de-en.jsonl"
 def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     """Each half of each dev set: newstest2021 (news, German original) and UD German PUD (news and
     Wikipedia, English original). The omission weights were fitted on the first halves
-    (``tools/fit_omission.py``); the second halves are held out."""
-    from tools.fit_omission import dev_halves
+    (``tools/fit_checks.py``); the second halves are held out."""
+    from tools.fit_checks import dev_halves
 
     result = evaluate(dev_halves()[dev_set][half])
     label = f"{dev_set}, {'first half (fitted on)' if half == 0 else 'second half (held out)'}"
@@ -179,7 +179,7 @@ def test_verbatim_things_must_survive(german, english, flagged):
 
 @pytest.mark.skipif(not NEWSTEST.exists(), reason="../shared/data is not beside the project")
 def test_verbatim_check_on_correct_and_mangled_items():
-    from tools.fit_omission import dev_halves
+    from tools.fit_checks import dev_halves
 
     pairs = [pair for halves in dev_halves().values() for half in halves for pair in half]
     flagged, correct, caught, tried = evaluate_verbatim(pairs)

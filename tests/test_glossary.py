@@ -11,7 +11,7 @@ import subprocess
 from pipeline.checks import TermIndex, check_pair
 from pipeline.errors import InputError
 from pipeline.glossary import read_glossary
-from tools.fit_omission import dev_halves
+from tools.fit_checks import dev_halves
 
 NEWS_GLOSSARY = Path(__file__).parent / "fixtures" / "glossary-news.csv"
 """Common news terms with the English a news desk accepts for them, written before looking at the dev sets."""

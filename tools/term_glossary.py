@@ -145,7 +145,7 @@ def _span(english: str, variant: str) -> tuple[int, int]:
 
 
 def main() -> None:
-    from tools.fit_omission import dev_halves
+    from tools.fit_checks import dev_halves
 
     halves = dev_halves()
     everything = [pair for first, second in halves.values() for pair in (*first, *second)]

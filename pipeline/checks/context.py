@@ -28,6 +28,8 @@ class EnglishWord:
     text: str
     covered: bool
     """Some German word of the pair has it among its dictionary translations, or it is in the German."""
+    position: int
+    """Its index among the English's words (``[A-Za-z]+``)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class PairContext:
         if any(hit.found and word in GERMAN_WORD.findall(hit.german) for hit in self.term_hits):
             return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
-        if (lexical.english(word) | lexicon.currency_stems(word)) & self.english_stems:
+        if (lexical.english(word) | lexicon.name_translation_stems(word)) & self.english_stems:
             return True
         return any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles)
 
@@ -109,14 +111,25 @@ class PairContext:
         prefixes = {w[:_COGNATE_PREFIX] for w in german if len(w) >= _COGNATE_PREFIX}
         lexical = lexicon.load()
         stems = {stem for w in german if w not in lexicon.GERMAN_FUNCTION_WORDS for stem in lexical.english(w)}
+
+        def accounted(word: str) -> bool:
+            """The word, or both halves of a closed compound (``cornfield`` ↔ ``Maisfeld``)."""
+            if word in german or word[:_COGNATE_PREFIX] in prefixes or lexicon.english_stems(word) & stems:
+                return True
+            return any(lexicon.english_stem(word[:cut]) in stems and lexicon.english_stems(word[cut:]) & stems
+                       for cut in range(3, len(word) - 2))
+
+        joined = {}  # a hyphenated compound as one word: ultra-light ↔ ultralight
+        for match in re.finditer(r"[A-Za-z]+(?:-[A-Za-z]+)+", self.target):
+            whole = accounted(match.group().replace("-", "").lower())
+            for part in re.finditer(r"[A-Za-z]+", match.group()):
+                joined[match.start() + part.start()] = whole
         words = []
-        for token in re.findall(r"[A-Za-z]+", self.target):
-            lower = token.lower()
+        for position, token in enumerate(re.finditer(r"[A-Za-z]+", self.target)):
+            lower = token.group().lower()
             if lower in lexicon.ENGLISH_FUNCTION_WORDS or len(lower) < 3:
                 continue
-            covered = (lower in german or lower[:_COGNATE_PREFIX] in prefixes
-                       or bool(lexicon.english_stems(lower) & stems))
-            words.append(EnglishWord(token, covered))
+            words.append(EnglishWord(token.group(), joined.get(token.start(), False) or accounted(lower), position))
         return tuple(words)
 
     @cached_property

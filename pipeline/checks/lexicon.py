@@ -39,6 +39,8 @@ GERMAN_FUNCTION_WORDS = _word_list("german_function_words.txt")
 GERMAN_LIGHT_WORDS = _word_list("german_light_words.txt")
 NAME_HEADS = _word_list("name_heads.txt")
 NAME_ENDINGS = _word_list("name_endings.txt")
+GERMAN_ABBREVIATIONS = _word_list("abbreviations.txt")
+"""Abbreviations that end in a period (``Chr.``, ``Anm.``), lower case, as the splitter knows them."""
 ENGLISH_FUNCTION_WORDS = _word_list("english_function_words.txt")
 _ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/\s]+/|<[^>]*>")
 _ABBREVIATION = re.compile(r"(?<!\S)/([^/\s]+)/(?!\S)")
@@ -98,28 +100,37 @@ _MAGNITUDE_WORDS = {"bn": "billion", "mn": "million", "m": "million", "tn": "tri
 
 
 @lru_cache(maxsize=1)
-def _currencies() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
-    """``pipeline/data/currencies.txt``: code → English stems, and symbol → English words."""
-    codes, symbols = {}, {}
-    for line in (_DATA / "currencies.txt").read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, *rest = line.split()
-        words = [token for token in rest if token.isalpha()]
-        codes[code.lower()] = frozenset(english_stem(word) for word in words)
-        for symbol in (token for token in rest if not token.isalpha() and token != "-"):
-            symbols[symbol] = " ".join(dict.fromkeys(symbols.get(symbol, "").split() + words[:1]))
-    return codes, dict(sorted(symbols.items(), key=lambda item: -len(item[0])))
+def name_translations() -> dict[str, tuple[str, ...]]:
+    """German names, acronyms and currencies with the English forms a correct translation may use
+    instead (``Peking`` ↔ ``Beijing``, ``GBP`` ↔ ``£``): ``pipeline/data/name_translations.txt``."""
+    table = {}
+    for line in (_DATA / "name_translations.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            german, *english = line.split()
+            table[german] = tuple(english)
+    return table
 
 
-def currency_stems(code: str) -> frozenset[str]:
-    """English stems of a currency code (``GBP`` → pound, sterling); empty for other words."""
-    return _currencies()[0].get(code.lower(), frozenset())
+def name_translation_stems(word: str) -> frozenset[str]:
+    """Stems of the English words the name table gives for a German word (``GBP`` → pound, sterling)."""
+    return frozenset(english_stem(form) for form in name_translations().get(word, ()) if form.isalpha())
+
+
+@lru_cache(maxsize=1)
+def _symbol_words() -> dict[str, str]:
+    """Currency symbol → the first English word the name table gives beside it, longest symbol first."""
+    words: dict[str, str] = {}
+    for forms in name_translations().values():
+        spelled = next((form for form in forms if form.isalpha() and form.islower()), None)
+        for form in forms:
+            if spelled and not any(c.isalpha() for c in form) and spelled not in words.get(form, ""):
+                words[form] = f"{words.get(form, '')} {spelled}".strip()
+    return dict(sorted(words.items(), key=lambda item: -len(item[0])))
 
 
 def spell_out_amounts(english: str) -> str:
     """Currency symbols and magnitude suffixes as words: ``£2bn`` → `` pound 2 billion``."""
-    for symbol, words in _currencies()[1].items():
+    for symbol, words in _symbol_words().items():
         english = english.replace(symbol, f" {words} ")
     return _MAGNITUDE_SUFFIX.sub(lambda m: " " + _MAGNITUDE_WORDS[m[1].lower()], english)
 
@@ -239,14 +250,19 @@ class Lexicon:
 
     def has_common_head(self, word: str) -> bool:
         """Ends in a common word of five letters or more after a modifier of three or more
-        (``Streif|vorgang``): a compound noun; names end in short parts (``-burg``, ``-land``). Longer heads that end
+        (``Streif|vorgang``), or of three or four after a dictionary word of five or more
+        (``Überraschungs|team``, ``Landrats|amt``): a compound noun; names end in short parts
+        (``-burg``, ``-land``) after parts that are no words (``Würz|burg``). Longer heads that end
         place names and surnames (``-hausen``, ``-kirchen``: ``pipeline/data/name_heads.txt``) do not count, and
         a word ending as place names do (``Kiss|ingen``, ``Eggen|felden``: ``name_endings.txt``) is none."""
         lower = word.lower()
         if any(lower.endswith(ending) for ending in NAME_ENDINGS):
             return False
-        return any(head not in NAME_HEADS and _known_form(self, head) in self.common
-                   for head in (lower[cut:] for cut in range(3, len(lower) - 4)))
+        if any(head not in NAME_HEADS and _known_form(self, head) in self.common
+               for head in (lower[cut:] for cut in range(3, len(lower) - 4))):
+            return True
+        return any(head not in NAME_HEADS and _known_form(self, head) in self.common and _is_word_with_link(self, lower[:cut])
+                   for cut in range(len(lower) - 4, len(lower) - 2) for head in (lower[cut:],))
 
     def gloss(self, word: str) -> Gloss | None:
         """The senses of the word's lemma (or form), else of its compound parts."""
@@ -303,6 +319,12 @@ def _split_compound(lexicon: Lexicon, word: str, depth: int = 0) -> tuple[str, .
                 if parts:
                     return (*parts, head)
     return ()
+
+
+def _is_word_with_link(lexicon: Lexicon, modifier: str) -> bool:
+    """A dictionary word of five letters or more, with or without a linking element."""
+    return any(modifier.endswith(link) and len(modifier) - len(link) >= 5 and modifier[: len(modifier) - len(link)] in lexicon.headwords
+               for link in _LINKS)
 
 
 def _known_form(lexicon: Lexicon, word: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 from pipeline.checks import lexicon
 from pipeline.checks.context import PairContext
@@ -22,16 +21,6 @@ from pipeline.text import GIVEN_NAMES
 DESCRIPTION = "a name or acronym is missing in the English"
 _ACRONYM = re.compile(r"(?<![\w&])[A-ZÄÖÜ][A-ZÄÖÜ0-9&]+(?![\w&])")
 _SEEN_LOWER_CASE_MID_SENTENCE = 1 << 5  # NLTK Punkt's _ORTHO_MID_LC flag
-
-
-@lru_cache(maxsize=1)
-def _exonyms() -> dict[str, tuple[str, ...]]:
-    table = {}
-    for line in (Path(__file__).resolve().parent.parent / "data" / "name_translations.txt").read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            german, *english = line.split()
-            table[german] = tuple(english)
-    return table
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +40,7 @@ def _is_name(word: str) -> bool:
 
 def _carried(name: str, pair: PairContext) -> bool:
     target = pair.target
-    for form in _exonyms().get(name, ()) + (name,):
+    for form in lexicon.name_translations().get(name, ()) + (name,):
         if re.search(rf"(?<!\w){re.escape(form)}", target, 0 if is_acronym(form) else re.I):
             return True
     if is_acronym(name.replace("&", "")):  # A81 ↔ A 81; or an acronym the dictionary translates (Mrd ↔ bn)
@@ -69,7 +58,9 @@ def _carried(name: str, pair: PairContext) -> bool:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
-_MIN_MISSPELT = 6
+_ENDINGS = ("", "e", "en", "n", "s", "es", "er")
+"""Inflection endings a misspelt word's neighbour may have beyond its dictionary form (``Soldaten``)."""
+_MIN_MISSPELT = 8
 """Shorter words have too many neighbours one slip away to tell a slip from a name."""
 
 
@@ -98,8 +89,9 @@ def _misspelt_word(name: str, pair: PairContext) -> bool:
     lexical = lexicon.load()
     stems = {stem for stem in pair.english_stems if len(stem) > 3 and stem not in lexicon.ENGLISH_FUNCTION_WORDS}
     pieces = [name.lower()] + [rest for modifier, rest in _parts(name) if len(modifier) > 3]
-    return any(len(piece) >= _MIN_MISSPELT and candidate in lexical.headwords and lexical.english(candidate) & stems
-               for piece in pieces for candidate in _slips(piece))
+    return any(len(piece) >= _MIN_MISSPELT and any(candidate[: len(candidate) - len(ending)] in lexical.headwords
+                                                   for ending in _ENDINGS if candidate.endswith(ending))
+               and lexical.english(candidate) & stems for piece in pieces for candidate in _slips(piece))
 
 
 def _head_carried(name: str, pair: PairContext) -> bool:
@@ -170,7 +162,8 @@ def _name_phrases(pair: PairContext) -> list[str]:
         adjective = lexical.english(match["adjective"]) | lexical.english(match["adjective"].lower())
         noun = lexical.english(match["noun"])
         if not any(lexicon.english_stem(a) in adjective and (lexicon.english_stem(b) in noun or pair.covers(match["noun"]))
-                   for a, b in _ENGLISH_PAIR.findall(pair.target)) and not _abbreviated(phrase.split(), pair):
+                   for a, b in _ENGLISH_PAIR.findall(pair.target)) and not _abbreviated(phrase.split(), pair) \
+                and not (pair.covers(match["adjective"]) and pair.covers(match["noun"])):
             missing.append(phrase)
     return missing
 
@@ -202,7 +195,9 @@ def run(pair: PairContext) -> list[Flag]:
     acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
-    names = list(dict.fromkeys(acronyms + [p for p in parts if _is_name(p) or _in_a_full_name(p, pair.source)]))
+    abbreviated = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
+    names = list(dict.fromkeys(acronyms + [p for p in parts if p not in abbreviated
+                                           and (_is_name(p) or _in_a_full_name(p, pair.source))]))
     missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)
                and not _abbreviated(_name_run(name, pair.source), pair)
                and not _head_carried(name, pair) and not _misspelt_word(name, pair)]
