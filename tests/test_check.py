@@ -52,6 +52,16 @@ def test_flags_the_error(source, target, check):
     assert check in checks(source, target)
 
 
+def test_an_invented_sentence_is_an_addition_a_split_one_is_not():
+    assert "addition" in checks("Der Minister lobte die Pläne.",
+                                "The minister praised the plans. Police arrested two men in Hamburg on Friday.")
+    assert "addition" not in checks(
+        "Der Minister lobte die Pläne, die der Ausschuss am Wochenende in Zürich ausgearbeitet hatte.",
+        "The minister praised the plans. The committee had drawn them up in Zurich at the weekend.")
+    assert "addition" not in checks("Auf dem Maisfeld landete ein Ultraleichtflugzeug.",
+                                    "An ultra-light plane landed in the cornfield.")
+
+
 def test_number_formats_match_across_languages():
     for source, target in [("16,16 Milliarden", "16.16 billion"), ("2.500 Menschen", "2,500 people"),
                            ("116 Milliarden Yuan", "116 billion yuan"), ("3,5 Prozent", "3.5 percent"),
@@ -142,7 +152,7 @@ NEWSTEST = SHARED_DATA / "newstest2021-de-en.jsonl"
 @pytest.mark.parametrize("half", [0, 1])
 def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     """Each half of each dev set: newstest2021 (news, German original) and UD German PUD (news and
-    Wikipedia, English original). The omission weights were fitted on the first halves
+    Wikipedia, English original). The omission and addition weights were fitted on the first halves
     (``tools/fit_checks.py``); the second halves are held out."""
     from tools.fit_checks import dev_halves
 
@@ -154,9 +164,9 @@ def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     # Floors a little under today's figures, so that a regression fails; the goals (≤ 2 % errors,
     # ≤ 10 % any flag, every kind ≥ 90 %) are not all met yet: see the README's checks table.
     news = dev_set == "newstest2021"
-    assert result.clean_error_rate <= (0.03 if news else 0.05), result.table()
-    assert result.clean_flag_rate <= (0.14 if news else 0.30), result.table()
-    floors = {"names": 0.70, "clause": 0.80, "added text": 0.86 if news else 0.75, "negation": 0.8}
+    assert result.clean_error_rate <= (0.03 if news else 0.035), result.table()
+    assert result.clean_flag_rate <= (0.115 if news else 0.21), result.table()
+    floors = {"names": 0.72, "clause": 0.82, "negation": 0.8}
     assert all(caught >= floors.get(kind, 0.9) * tried for kind, (caught, tried) in result.caught.items()), result.table()
 
 

@@ -87,6 +87,8 @@ class PairContext:
         lexical = lexicon.load()
         if (lexical.english(word) | lexicon.name_translation_stems(word)) & self.english_stems:
             return True
+        if word[:1].isupper() and lexical.english(word.lower()) & self.english_stems:
+            return True  # an adjective of a name: Osmanischen Reichs ↔ Ottoman Empire
         return any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles)
 
     @cached_property
