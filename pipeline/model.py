@@ -140,7 +140,8 @@ class TermHit:
     """The glossary's German (``Vorstand``)."""
     approved: tuple[str, ...]
     found: str | None
-    """The approved English the pair uses; ``None`` when it uses none."""
+    """The approved English the pair uses, or the dictionary English of a compound holding the term
+    translated whole (``moment`` for ``Zeitpunkt``); ``None`` when it uses none."""
     forbidden: str | None = None
     """English the glossary forbids for this term, used in the pair."""
 
@@ -153,6 +154,8 @@ class TermHit:
         wanted = " | ".join(self.approved)
         if self.forbidden:
             return f"{self.term} → {wanted}: forbidden “{self.forbidden}” used"
+        if self.found and self.found not in self.approved:
+            return f"{self.term} → {wanted}: {self.german} translated whole, “{self.found}”"
         return f"{self.term} → {wanted}: " + (f"“{self.found}” used" if self.found else "none used")
 
 

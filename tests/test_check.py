@@ -52,6 +52,20 @@ def test_flags_the_error(source, target, check):
     assert check in checks(source, target)
 
 
+@pytest.mark.parametrize("german, english, uncovered", [
+    ("Vielleicht spielt es keine Rolle.", "Perhaps it won't matter.", []),  # a dictionary phrase: eine Rolle spielen
+    ("Ihre Stimme ging im wahrsten Sinne des Wortes um die Welt.", "Her voice literally went around the world.", []),
+    ("An diesem Ort stahlen sie ein Kanu.", "Here they stole a canoe.", ["Ort"]),  # English lemmas: stole ~ steal
+    ("Sie wurde im Jahr 1975 gegründet.", "It was founded in 1975.", []),
+    ("Das Budget beträgt 1,4 Milliarden Dollar.", "The budget is $1.4bn.", ["beträgt"]),  # symbol and magnitude
+])
+def test_the_english_accounts_for_the_german_words(german, english, uncovered):
+    from pipeline.checks.context import PairContext
+    from pipeline.checks.settings import DEFAULT_SETTINGS
+
+    assert [word.text for word in PairContext(german, english, DEFAULT_SETTINGS).uncovered] == uncovered
+
+
 def test_an_invented_sentence_is_an_addition_a_split_one_is_not():
     assert "addition" in checks("Der Minister lobte die Pläne.",
                                 "The minister praised the plans. Police arrested two men in Hamburg on Friday.")

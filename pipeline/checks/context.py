@@ -53,7 +53,8 @@ class PairContext:
     def term_hits(self) -> tuple[TermHit, ...]:
         if self.terms is None:
             return ()
-        return tuple(hit(term, german, self.target) for term, german in self.terms.find(self.source))
+        hits = (hit(term, german, self.target) for term, german in self.terms.find(self.source))
+        return tuple(found for found in hits if found is not None)
 
     @cached_property
     def english_words(self) -> list[str]:
@@ -68,6 +69,11 @@ class PairContext:
     def _english_forms(self) -> tuple[set[str], set[str]]:
         english = set(self.english_words) | {re.split(r"['’]", w)[0] for w in self.english_words}
         return english, {w[:_COGNATE_PREFIX] for w in english if len(w) >= _COGNATE_PREFIX}
+
+    @cached_property
+    def _phrase_english(self) -> dict[str, frozenset[str]]:
+        words = GERMAN_WORD.findall(self.source)
+        return lexicon.load().phrase_english({w.lower() for w in words} | {lexicon.lemma(w).lower() for w in words})
 
     @cached_property
     def _particles(self) -> tuple[str, ...]:
@@ -89,6 +95,9 @@ class PairContext:
             return True
         if word[:1].isupper() and lexical.english(word.lower()) & self.english_stems:
             return True  # an adjective of a name: Osmanischen Reichs ↔ Ottoman Empire
+        phrases = self._phrase_english
+        if (phrases.get(lower, frozenset()) | phrases.get(lexicon.lemma(word).lower(), frozenset())) & self.english_stems:
+            return True  # a word of a dictionary phrase: spielt keine Rolle ↔ won't matter
         return any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles)
 
     @cached_property
@@ -113,6 +122,7 @@ class PairContext:
         prefixes = {w[:_COGNATE_PREFIX] for w in german if len(w) >= _COGNATE_PREFIX}
         lexical = lexicon.load()
         stems = {stem for w in german if w not in lexicon.GERMAN_FUNCTION_WORDS for stem in lexical.english(w)}
+        stems |= {stem for phrase in self._phrase_english.values() for stem in phrase}
 
         def accounted(word: str) -> bool:
             """The word, or both halves of a closed compound (``cornfield`` ↔ ``Maisfeld``)."""

@@ -26,7 +26,7 @@ from pipeline.cache import cache_path, store
 from pipeline.errors import PipelineError
 
 DING_PATH = Path("/usr/share/trans/de-en")
-_CACHE_FORMAT = 11
+_CACHE_FORMAT = 14
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -151,6 +151,7 @@ class _DingParser:
     def __init__(self) -> None:
         self.stems: dict[str, set[str]] = {}
         self.phrase_stems: dict[str, set[str]] = {}
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
         self.glosses: dict[str, list[tuple[tuple[bool, int], int, list[str]]]] = {}
         self.line_number = 0
         self.common: set[str] = set()
@@ -173,7 +174,7 @@ class _DingParser:
             lower_sense = any(re.sub(r"^to ", "", s)[:1].islower() for s in senses)
             for position, synonym in enumerate(_clean(german_part).split(";")):
                 synonym = synonym.strip()
-                if not synonym or synonym[-1] in ".!?" or len(synonym.split()) > 4:
+                if not synonym or synonym[-1] in ".!?" or len(synonym.split()) > 6:
                     continue  # an example sentence, not a word or phrase
                 tokens = [t.lower() for t in _GERMAN_TOKEN.findall(synonym)]
                 content = [t for t in tokens if t not in GERMAN_FUNCTION_WORDS and t not in _PLACEHOLDERS]
@@ -182,6 +183,8 @@ class _DingParser:
                 if len(content) > 1:
                     for token in content:
                         self.phrase_stems.setdefault(token, set()).update(stems)
+                    if any(token not in GERMAN_LIGHT_WORDS for token in content):
+                        self.phrases.setdefault(tuple(sorted(set(content))), set()).update(stems)
                 elif len(content) == 1 and senses:
                     word = content[0]
                     self.stems.setdefault(word, set()).update(stems)
@@ -199,7 +202,17 @@ class _DingParser:
             glosses={word: _gloss(candidates) for word, candidates in self.glosses.items()},
             common=frozenset(self.common),
             proper=frozenset(self.proper - self.common),
+            phrases=_phrase_index(self.phrases),
         )
+
+
+def _phrase_index(phrases: dict[tuple[str, ...], set[str]]) -> dict[str, str]:
+    """Each phrase under the first of its words in sorted order, as lines of ``words<TAB>stems``
+    (plain strings: they load in a fraction of the time tuples take)."""
+    index: dict[str, list[str]] = {}
+    for words, stems in phrases.items():
+        index.setdefault(words[0], []).append(f"{' '.join(words)}\t{' '.join(sorted(stems))}")
+    return {first: "\n".join(lines) for first, lines in index.items()}
 
 
 def _gloss(candidates: list[tuple[tuple[bool, int], int, list[str]]]) -> str:
@@ -223,6 +236,21 @@ class Lexicon:
     """German words the dictionary knows with a lower-case English sense (common words)."""
     proper: frozenset[str]
     """German words the dictionary knows only with capitalized English (Deutschland → Germany)."""
+    phrases: dict[str, str]
+    """Phrases of two or three content words (``eine Rolle spielen`` :: ``to matter``, ``im wahrsten
+    Sinne des Wortes`` :: ``literally``): first word in sorted order → lines of its phrases' words and
+    English stems (``_phrase_index``)."""
+
+    def phrase_english(self, words: set[str]) -> dict[str, frozenset[str]]:
+        """For the lower-case forms and lemmas of a sentence's words: each word of a phrase whose
+        words are all there → the stems of the phrase's English."""
+        found: dict[str, set[str]] = {}
+        for first in words & self.phrases.keys():
+            for phrase, stems in _phrases_under(self, first):
+                if phrase <= words:
+                    for word in phrase:
+                        found.setdefault(word, set()).update(stems)
+        return {word: frozenset(stems) for word, stems in found.items()}
 
     def forms(self, word: str) -> tuple[str, ...]:
         """The dictionary words behind a German token: itself, its lemma, or its compound parts."""
@@ -276,6 +304,13 @@ class Lexicon:
         if not glossed:
             return None
         return Gloss(" + ".join(glossed), " | ".join(self.glosses[form] for form in glossed))
+
+
+@lru_cache(maxsize=20_000)
+def _phrases_under(lexicon: Lexicon, first: str) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """The phrases filed under a word, read from their lines once."""
+    entries = (line.split("\t") for line in lexicon.phrases[first].split("\n"))
+    return tuple((frozenset(words.split()), tuple(stems.split())) for words, stems in entries)
 
 
 @lru_cache(maxsize=200_000)

@@ -182,22 +182,23 @@ def _given_name_before_a_title(name: str, pair: PairContext) -> bool:
                for word in re.findall(rf"\b{_TITLE}\s+([A-Z][\w'’-]+)", pair.target))
 
 
-def _in_a_full_name(word: str, source: str) -> bool:
+_CAPITALIZED_PAIR = re.compile(r"(?=\b([A-ZÄÖÜ][\w-]*)\s+([A-ZÄÖÜ][\w-]*))")
+
+
+def _full_names(source: str) -> set[str]:
     """A common given name before a capitalized word, and that word (``Horst Seehofer``, ``Stefanie
-    Kramer``), though the dictionary knows them as words (a Horst is an eyrie, a Kramer a grocer)."""
-    for match in re.finditer(rf"\b([A-ZÄÖÜ][\w-]+)\s+{re.escape(word)}\b|\b{re.escape(word)}\s+[A-ZÄÖÜ]", source):
-        if match[1] in GIVEN_NAMES if match[1] else word in GIVEN_NAMES:
-            return True
-    return False
+    Kramer``): names, though the dictionary knows them as words (a Horst is an eyrie, a Kramer a grocer)."""
+    return {word for first, second in _CAPITALIZED_PAIR.findall(source) if first in GIVEN_NAMES for word in (first, second)}
 
 
 def run(pair: PairContext) -> list[Flag]:
     acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
+    full_names = _full_names(pair.source)
     abbreviated = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in abbreviated
-                                           and (_is_name(p) or _in_a_full_name(p, pair.source))]))
+                                           and (_is_name(p) or p in full_names)]))
     missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)
                and not _abbreviated(_name_run(name, pair.source), pair)
                and not _head_carried(name, pair) and not _misspelt_word(name, pair)]

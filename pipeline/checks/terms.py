@@ -140,18 +140,23 @@ def _own_translation(compound: str, term: Term, target: str) -> str | None:
     return next((target[spans[0][0]:spans[0][1]] for sense in senses if sense and (spans := _spans(target, sense))), None)
 
 
-def _kept(german: str, target: str) -> str | None:
-    """The German as written is in the English too: a name (``Eggenfelden``, ``Bild am Sonntag``,
-    ``DFB-Pokal`` ↔ ``DFB Pokal``), not a term to translate."""
+def _kept_name(german: str, term: Term, target: str) -> bool:
+    """A compound holding the term that the English keeps as written is a name (``Eggenfelden``
+    for a term ``Feld``, ``DFB-Pokal`` ↔ ``DFB Pokal``), not the term. The term itself kept as
+    written is left to be flagged: it may be untranslated."""
+    if _normal(german) == _normal(term.german) or german.lower() == term.german.lower():
+        return False
     pattern = r"[\s-]".join(re.escape(part) for part in re.split(r"[\s-]+", german))
-    found = re.search(rf"(?<!\w){pattern}(?!\w)", target)
-    return found.group() if found else None
+    return re.search(rf"(?<!\w){pattern}(?!\w)", target) is not None
 
 
-def hit(term: Term, german: str, target: str) -> TermHit:
+def hit(term: Term, german: str, target: str) -> TermHit | None:
+    """What the English does with a term found in the German; ``None`` where the German is a name
+    that holds the term (``_kept_name``)."""
     approved = {variant: _spans(target, variant) for variant in term.english}
-    found = (next((variant for variant, spans in approved.items() if spans), None)
-             or _own_translation(german, term, target) or _kept(german, target))
+    found = next((variant for variant, spans in approved.items() if spans), None) or _own_translation(german, term, target)
+    if found is None and _kept_name(german, term, target):
+        return None
     inside = [span for spans in approved.values() for span in spans]
     forbidden = None
     for variant in term.forbidden:
