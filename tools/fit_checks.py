@@ -3,7 +3,7 @@ correct pairs (0) and the same pairs with an error injected (1: a clause dropped
 a sentence appended to it), from the *first halves* of both dev sets only (newstest2021: news,
 German original; UD German PUD: news and Wikipedia, English original), with 5-fold
 cross-validation to check that the fit holds on pairs it did not see. The thresholds are the
-scores that a share of the correct pairs exceed (warning: 6 % for omission, whose errors hide
+scores that a share of the correct pairs exceed (warning: 4.5 % for omission, whose errors hide
 among paraphrases, 1 % for addition, whose appended sentences stand out; error: 0.5 % and
 0.1 %). The second halves are left for reporting (``tests/test_check.py``).
 
@@ -27,7 +27,7 @@ from tools.injection import INJECTORS
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 L2 = 1.0
 FITTED: dict[str, tuple[Callable[[PairContext], tuple[float, ...]], str, float, float]] = {
-    "omission": (omission.features, "clause", 0.06, 0.005),
+    "omission": (omission.features, "clause", 0.045, 0.005),
     "addition": (addition.features, "added text", 0.01, 0.001),
 }
 """Check → (its features, the injected error it is fitted to tell from correct pairs, the shares of

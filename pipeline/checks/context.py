@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.checks import lexicon
+from pipeline.checks import counterparts, lexicon
 from pipeline.checks.settings import CheckSettings
 from pipeline.checks.terms import TermIndex, hit
 from pipeline.model import Alignment, TermHit
@@ -81,8 +81,9 @@ class PairContext:
 
     def covers(self, word: str) -> bool:
         """The English has a counterpart of the German word: itself (or without a genitive s),
-        a cognate sharing its first five letters, or one of its dictionary translations (of the
-        whole particle verb when its particle stands at the clause end)."""
+        a cognate sharing its first five letters, the glossary's English, one of its dictionary
+        translations (of a phrase it is part of, of the whole particle verb when its particle
+        stands at the clause end), or what ``counterparts`` finds (initials, a slip, a compound's head)."""
         english, prefixes = self._english_forms
         lower = word.lower()
         if (lower in english or lower.rstrip("s") in english
@@ -98,7 +99,11 @@ class PairContext:
         phrases = self._phrase_english
         if (phrases.get(lower, frozenset()) | phrases.get(lexicon.lemma(word).lower(), frozenset())) & self.english_stems:
             return True  # a word of a dictionary phrase: spielt keine Rolle ↔ won't matter
-        return any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles)
+        if any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles):
+            return True
+        return (counterparts.abbreviated(counterparts.name_run(word, self.source), self.target)
+                or counterparts.misspelt(word, self.english_stems)
+                or counterparts.head_carried(word, self.target, self.covers))
 
     @cached_property
     def content_words(self) -> tuple[GermanWord, ...]:

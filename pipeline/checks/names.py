@@ -8,10 +8,10 @@ its possessive (``Clintons`` ↔ ``Clinton's``), a dictionary translation, or a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from pipeline.checks import lexicon
+from pipeline.checks.counterparts import abbreviated, spelled, transliterated
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import ERROR, WARNING
 from pipeline.checks.untranslated import is_acronym
@@ -47,95 +47,13 @@ def _carried(name: str, pair: PairContext) -> bool:
         return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target) or pair.covers(name)
     if pair.covers(name):
         return True
-    spelled = {_transliterated(word)[:5] for word in re.findall(r"\w+", target)}
-    if _transliterated(name)[:5] in spelled:
+    if transliterated(name)[:5] in spelled(target):
         return True
     demonym = re.fullmatch(r"(\w{3,}?)(?:er|ern|erin|erinnen)", name)  # Münchner ↔ Munich, Londoner ↔ London
     if not demonym:
         return False
     stem = demonym[1]
     return any(_carried(city, pair) for city in {stem, stem + "en", stem[:-1] + "en" if stem.endswith("n") else stem})
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
-_ENDINGS = ("", "e", "en", "n", "s", "es", "er")
-"""Inflection endings a misspelt word's neighbour may have beyond its dictionary form (``Soldaten``)."""
-_MIN_MISSPELT = 8
-"""Shorter words have too many neighbours one slip away to tell a slip from a name."""
-
-
-def _slips(word: str) -> set[str]:
-    """Words one typing slip away (a letter left out, added, changed, or two swapped)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-            | {a + c + b for a, b in splits for c in _LETTERS}) - {word}
-
-
-def _parts(word: str) -> list[tuple[str, str]]:
-    """``(modifier, rest)`` for each place where the word starts with a dictionary word, with or
-    without a linking element (``Massen|infekton``, ``Ost|melanesier``)."""
-    known = lexicon.load().headwords
-    lower = word.lower()
-    return [(lower[:cut], lower[cut:]) for cut in range(3, len(lower) - 3)
-            if any(lower[:cut].endswith(link) and lower[:cut - len(link) or cut] in known for link in ("", "s", "n", "en", "es"))]
-
-
-def _misspelt_word(name: str, pair: PairContext) -> bool:
-    """A common word misspelt (``Jahrzent``, ``Atillerie``, ``Massen|infekton``) looks like a name: it
-    is carried when a dictionary word one slip away, or the compound's head so, has a translation
-    in the English. A name one slip from a word (``Friedrich`` ~ ``friedlich``) rarely has that
-    word's translation beside it."""
-    lexical = lexicon.load()
-    stems = {stem for stem in pair.english_stems if len(stem) > 3 and stem not in lexicon.ENGLISH_FUNCTION_WORDS}
-    pieces = [name.lower()] + [rest for modifier, rest in _parts(name) if len(modifier) > 3]
-    return any(len(piece) >= _MIN_MISSPELT and any(candidate[: len(candidate) - len(ending)] in lexical.headwords
-                                                   for ending in _ENDINGS if candidate.endswith(ending))
-               and lexical.english(candidate) & stems for piece in pieces for candidate in _slips(piece))
-
-
-def _head_carried(name: str, pair: PairContext) -> bool:
-    """A compound of a dictionary word and a name-like head (``Ost|melanesier`` ↔ ``eastern
-    Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head."""
-    spelled = {_transliterated(word)[:5] for word in re.findall(r"\w+", pair.target)}
-    return any(len(rest) >= 4 and (_transliterated(rest)[:5] in spelled or pair.covers(rest.capitalize()))
-               for _, rest in _parts(name))
-
-
-_ENGLISH_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,}\b")
-
-
-def _abbreviated(words: list[str], pair: PairContext) -> bool:
-    """A name of several words the English abbreviates: ``British Columbia`` ↔ ``B.C.``,
-    ``Vereinigte Königreich`` ↔ ``UK`` (initials of the German or of its dictionary English)."""
-    if len(words) < 2:
-        return False
-    lexical = lexicon.load()
-    letters = [{word[0].lower()} | {stem[0] for stem in lexical.english(word) | lexical.english(word.lower())}
-               for word in words]
-    for match in _ENGLISH_ACRONYM.finditer(pair.target):
-        acronym = match.group().replace(".", "").lower()
-        if len(acronym) == len(letters) and all(a in options for a, options in zip(acronym, letters)):
-            return True
-    return False
-
-
-def _name_run(name: str, source: str) -> list[str]:
-    """The capitalized words the name stands among (``British Columbia``)."""
-    for match in re.finditer(r"[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)+", source):
-        words = match.group().split()
-        if name in words:
-            return words
-    return [name]
-
-
-def _transliterated(word: str) -> str:
-    """A spelling that German and English forms of a name share: Wladimir ~ Vladimir, Dezember ~ December."""
-    plain = unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
-    for german, common in (("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "c"), ("w", "v"),
-                           ("j", "i"), ("y", "i"), ("k", "c"), ("z", "c")):
-        plain = plain.replace(german, common)
-    return plain
 
 
 _NAME_PHRASE = re.compile(r"(?<=[a-zäöüß,] )(?P<adjective>[A-ZÄÖÜ][a-zäöüß]+e[nrsm]?)\s+(?P<noun>[A-ZÄÖÜ][\wäöüß]+)")
@@ -162,7 +80,7 @@ def _name_phrases(pair: PairContext) -> list[str]:
         adjective = lexical.english(match["adjective"]) | lexical.english(match["adjective"].lower())
         noun = lexical.english(match["noun"])
         if not any(lexicon.english_stem(a) in adjective and (lexicon.english_stem(b) in noun or pair.covers(match["noun"]))
-                   for a, b in _ENGLISH_PAIR.findall(pair.target)) and not _abbreviated(phrase.split(), pair) \
+                   for a, b in _ENGLISH_PAIR.findall(pair.target)) and not abbreviated(phrase.split(), pair.target) \
                 and not (pair.covers(match["adjective"]) and pair.covers(match["noun"])):
             missing.append(phrase)
     return missing
@@ -177,8 +95,8 @@ def _given_name_before_a_title(name: str, pair: PairContext) -> bool:
     following = re.search(rf"\b{re.escape(name)}\s+([A-ZÄÖÜ][\wäöüß'-]+)", pair.source)
     if not following:
         return False
-    surname = _transliterated(following[1])[:5]
-    return any(_transliterated(word)[:5] == surname
+    surname = transliterated(following[1])[:5]
+    return any(transliterated(word)[:5] == surname
                for word in re.findall(rf"\b{_TITLE}\s+([A-Z][\w'’-]+)", pair.target))
 
 
@@ -200,8 +118,7 @@ def run(pair: PairContext) -> list[Flag]:
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in abbreviated
                                            and (_is_name(p) or p in full_names)]))
     missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)
-               and not _abbreviated(_name_run(name, pair.source), pair)
-               and not _head_carried(name, pair) and not _misspelt_word(name, pair)]
+               ]
     missing += _name_phrases(pair)
     if not missing:
         return []

@@ -1,0 +1,102 @@
+"""Counterparts in the English that the dictionary does not list: the initials of a name of
+several words (``British Columbia`` ↔ ``B.C.``), a misspelt German word whose neighbour one slip
+away is translated (``Jahrzent`` ↔ ``decade``), a compound whose name-like head the English has
+(``Ost|melanesier`` ↔ ``eastern Melanesians``), and the spelling German and English forms of a
+name share (``Wladimir`` ~ ``Vladimir``). ``PairContext.covers`` asks them last, so the omission
+and names checks agree on what the English carries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from pipeline.checks import lexicon
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+_ENDINGS = ("", "e", "en", "n", "s", "es", "er")
+"""Inflection endings a misspelt word's neighbour may have beyond its dictionary form (``Soldaten``)."""
+_MIN_MISSPELT = 8
+"""Shorter words have too many neighbours one slip away to tell a slip from a name."""
+_ENGLISH_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,}\b")
+_CAPITALIZED_RUN = re.compile(r"[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)+")
+
+
+def transliterated(word: str) -> str:
+    """A spelling that German and English forms of a name share: Wladimir ~ Vladimir, Dezember ~ December."""
+    plain = unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode()
+    for german, common in (("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "c"), ("w", "v"),
+                           ("j", "i"), ("y", "i"), ("k", "c"), ("z", "c")):
+        plain = plain.replace(german, common)
+    return plain
+
+
+def spelled(target: str) -> set[str]:
+    """The first five letters of each English word as ``transliterated`` spells them."""
+    return {transliterated(word)[:5] for word in re.findall(r"\w+", target)}
+
+
+def _slips(word: str) -> set[str]:
+    """Words one typing slip away (a letter left out, added, changed, or two swapped)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS}) - {word}
+
+
+def _parts(word: str) -> list[tuple[str, str]]:
+    """``(modifier, rest)`` for each place where the word starts with a dictionary word, with or
+    without a linking element (``Massen|infekton``, ``Ost|melanesier``)."""
+    known = lexicon.load().headwords
+    lower = word.lower()
+    return [(lower[:cut], lower[cut:]) for cut in range(3, len(lower) - 3)
+            if any(lower[:cut].endswith(link) and lower[:cut - len(link) or cut] in known for link in ("", "s", "n", "en", "es"))]
+
+
+def misspelt(word: str, english_stems: frozenset[str]) -> bool:
+    """A common word misspelt (``Jahrzent``, ``Atillerie``, ``Massen|infekton``) has a counterpart when
+    a dictionary word one slip away, or the compound's head so, has a translation in the English.
+    A name one slip from a word (``Friedrich`` ~ ``friedlich``) rarely has that word's translation
+    beside it."""
+    lexical = lexicon.load()
+    if len(word) < _MIN_MISSPELT or lexical.forms(word):
+        return False  # a word the dictionary knows, or can split, is spelt as it should be
+    stems = {stem for stem in english_stems if len(stem) > 3 and stem not in lexicon.ENGLISH_FUNCTION_WORDS}
+    pieces = [word.lower()] + [rest for modifier, rest in _parts(word) if len(modifier) > 3]
+    return any(len(piece) >= _MIN_MISSPELT and any(candidate[: len(candidate) - len(ending)] in lexical.headwords
+                                                   for ending in _ENDINGS if candidate.endswith(ending))
+               and lexical.english(candidate) & stems for piece in pieces for candidate in _slips(piece))
+
+
+def head_carried(word: str, target: str, covers: Callable[[str], bool]) -> bool:
+    """A compound of a dictionary word and a name-like head (``Ost|melanesier`` ↔ ``eastern
+    Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head."""
+    parts = [rest for _, rest in _parts(word) if len(rest) >= 4]
+    if not parts:
+        return False
+    english = spelled(target)
+    return any(transliterated(rest)[:5] in english or covers(rest.capitalize()) for rest in parts)
+
+
+def abbreviated(words: list[str], target: str) -> bool:
+    """A name of several words the English abbreviates: ``British Columbia`` ↔ ``B.C.``,
+    ``Vereinigte Königreich`` ↔ ``UK`` (initials of the German or of its dictionary English)."""
+    if len(words) < 2:
+        return False
+    lexical = lexicon.load()
+    letters = [{word[0].lower()} | {stem[0] for stem in lexical.english(word) | lexical.english(word.lower())}
+               for word in words]
+    for match in _ENGLISH_ACRONYM.finditer(target):
+        acronym = match.group().replace(".", "").lower()
+        if len(acronym) == len(letters) and all(a in options for a, options in zip(acronym, letters)):
+            return True
+    return False
+
+
+def name_run(word: str, source: str) -> list[str]:
+    """The capitalized words the word stands among (``British Columbia``)."""
+    for match in _CAPITALIZED_RUN.finditer(source):
+        words = match.group().split()
+        if word in words:
+            return words
+    return [word]
