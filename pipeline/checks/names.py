@@ -1,9 +1,12 @@
 """names: a name in the German that the English does not carry. An acronym (``BMW``,
 ``F&E`` ↔ ``R&D``) is always a name; a capitalized word is one when the dictionary does not
 know it as a common word (``Shenyang``, ``Rogers``) or knows it only with capitalized English
-(``Deutschland`` ↔ ``Germany``, ``April``). It counts as carried when the English has it,
-its possessive (``Clintons`` ↔ ``Clinton's``), a dictionary translation, or a known exonym
-(``Peking`` ↔ ``Beijing``: ``pipeline/data/name_translations.txt``)."""
+(``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name and the word after it
+(``Horst Seehofer``). It counts as carried when the English has it, its possessive (``Clintons``
+↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``: ``pipeline/data/name_translations.txt``),
+its spelling in English (``Wladimir`` ↔ ``Vladimir``), or anything ``PairContext.covers`` accepts:
+a dictionary translation, the initials of a name of several words, a slip of a common word, a
+compound's head (``pipeline/checks/counterparts.py``)."""
 
 from __future__ import annotations
 
@@ -117,8 +120,7 @@ def run(pair: PairContext) -> list[Flag]:
     abbreviated = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in abbreviated
                                            and (_is_name(p) or p in full_names)]))
-    missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)
-               ]
+    missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)]
     missing += _name_phrases(pair)
     if not missing:
         return []
