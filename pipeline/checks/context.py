@@ -20,6 +20,8 @@ _SEPARATED_PARTICLE = re.compile(
     r"vorbei|weiter|wieder|dar|statt|teil)\s*(?=[,.;:!?)\"“”«»]|$|\s+(?:und|oder|aber|sondern|denn|als|wenn|weil|dass)\b)")
 """A verb particle at the end of a clause: ``teilte … mit`` is ``mitteilen``, ``kündigte … an`` ``ankündigen``."""
 
+_ENGLISH_PREFIXES = ("inter", "over", "under", "out", "counter", "mis", "multi", "mid", "post", "super", "sub")
+"""Prefixes an English word may add to the translation it holds: ``intermarried`` ↔ ``heirateten``."""
 _YEAR_BEFORE_NUMBER = re.compile(r"Jahr(?:e|es)?\s+\d")
 
 
@@ -63,6 +65,8 @@ class PairContext:
     @cached_property
     def english_stems(self) -> frozenset[str]:
         words = {part for w in self.english_words for part in re.split(r"['’-]", w) if part}
+        words |= {w[len(prefix):] for w in words for prefix in _ENGLISH_PREFIXES
+                  if w.startswith(prefix) and len(w) - len(prefix) >= 4}
         return frozenset(stem for w in words for stem in lexicon.english_stems(w))
 
     @cached_property

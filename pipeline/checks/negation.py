@@ -22,13 +22,19 @@ _GERMAN_IMPLICIT = re.compile(r"\b(?:ohne|kaum|nein|un[a-zäöüß]{4,}|verb[oi]
 _ENGLISH = re.compile(r"\b(?:not|never|nothing|nobody|none|neither|nor|without|nowhere|cannot|non)\b|n['’]t\b|"
                       r"\bno\b(?!\.?\s*\d)", re.I)
 _ENGLISH_IMPLICIT = re.compile(
-    r"\b(?:fail\w*|lack\w*|refus\w*|un(?!der|i[tvo]|til|ited)[a-z]{4,}|in(?:capable|sufficient|effective|valid|adequate)|"
+    r"\b(?:fail\w*|lack\w*|refus\w*|un-?(?!der|i[tvo]|til|ited)[a-z]{4,}|non-[a-z]{4,}|in(?:capable|sufficient|effective|valid|adequate)|"
     r"im(?:possible|probable|plausible)|invincible|inevitabl\w*|irrelevant|instead|rather than|hardly|barely|"
     r"yet to|cancel\w*|no longer|den(?:y|ied|ies)|out of (?:the )?question)\b", re.I)
 
 
+_GERMAN_NOT_SO = re.compile(r"\bnicht\s+(?:so|allzu|sonderlich|besonders|ganz\s+so)\b", re.I)
+"""``nicht so extrem`` ↔ ``less extreme``: a degree, said in English with ``less``."""
+
+
 def run(pair: PairContext) -> list[Flag]:
     german = _GERMAN.findall(_GERMAN_IDIOMS.sub(" ", pair.source))
+    if german and _GERMAN_NOT_SO.search(pair.source) and re.search(r"\bless\b", pair.target, re.I):
+        german.remove(next(word for word in german if word.lower() == "nicht"))
     english = _ENGLISH.findall(pair.target)
     shown = ", ".join(dict.fromkeys(w.lower() for w in german))
     if german and not english and not _ENGLISH_IMPLICIT.search(pair.target):
