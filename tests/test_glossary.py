@@ -143,12 +143,12 @@ def test_a_glossary_of_ding_terms_on_the_dev_pairs():
     figures = evaluate_terms(built, everything)
     report(figures.line("built for all dev pairs"))
     assert figures.entries >= 200 and figures.caught >= 0.95 * figures.tried, figures
-    assert figures.flagged <= 0.07 * figures.pairs, figures
+    assert figures.flagged <= 0.055 * figures.pairs, figures
     fitted = ding_glossary([pair for first, _ in halves.values() for pair in first], "first halves")
     for name, (_, second) in halves.items():
         held_out = evaluate_terms(fitted, second)
         report(held_out.line(f"built on the first halves, tried on {name}'s second half"))
-        assert held_out.caught >= 0.93 * held_out.tried and held_out.flagged <= 0.17 * held_out.pairs, held_out
+        assert held_out.caught >= 0.95 * held_out.tried and held_out.flagged <= 0.16 * held_out.pairs, held_out
 
 
 @pytest.mark.parametrize("name, content, message", [

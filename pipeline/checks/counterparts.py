@@ -47,10 +47,9 @@ def _slips(word: str) -> set[str]:
 def _parts(word: str) -> list[tuple[str, str]]:
     """``(modifier, rest)`` for each place where the word starts with a dictionary word, with or
     without a linking element (``Massen|infekton``, ``Ost|melanesier``)."""
-    known = lexicon.load().headwords
+    lexical = lexicon.load()
     lower = word.lower()
-    return [(lower[:cut], lower[cut:]) for cut in range(3, len(lower) - 3)
-            if any(lower[:cut].endswith(link) and lower[:cut - len(link) or cut] in known for link in ("", "s", "n", "en", "es"))]
+    return [(lower[:cut], lower[cut:]) for cut in range(3, len(lower) - 3) if lexical.modifier(lower[:cut])]
 
 
 def misspelt(word: str, english_stems: frozenset[str]) -> bool:

@@ -260,6 +260,12 @@ class Lexicon:
         """Stems of every English translation of the German token (its form, lemma or parts)."""
         return frozenset(stem for form in self.forms(word) for stem in self.translations[form].split())
 
+    def modifier(self, part: str) -> str:
+        """The dictionary word a compound's first part is, without its linking element
+        (``Verkehrs|`` → ``verkehr``, ``Massen|`` → ``massen``); empty when it is none."""
+        return next((part[: len(part) - len(link)] for link in _LINKS
+                     if part.endswith(link) and len(part) > len(link) and part[: len(part) - len(link)] in self.headwords), "")
+
     def is_common_word(self, word: str) -> bool:
         """The dictionary lists the word (or its lemma) with a lower-case English sense. A word it
         knows only as a compound of other words (``Wolf|gang``, ``Terzen|bach``) is not one."""
@@ -289,7 +295,7 @@ class Lexicon:
         if any(head not in NAME_HEADS and _known_form(self, head) in self.common
                for head in (lower[cut:] for cut in range(3, len(lower) - 4))):
             return True
-        return any(head not in NAME_HEADS and _known_form(self, head) in self.common and _is_word_with_link(self, lower[:cut])
+        return any(head not in NAME_HEADS and _known_form(self, head) in self.common and len(self.modifier(lower[:cut])) >= 5
                    for cut in range(len(lower) - 4, len(lower) - 2) for head in (lower[cut:],))
 
     def gloss(self, word: str) -> Gloss | None:
@@ -354,12 +360,6 @@ def _split_compound(lexicon: Lexicon, word: str, depth: int = 0) -> tuple[str, .
                 if parts:
                     return (*parts, head)
     return ()
-
-
-def _is_word_with_link(lexicon: Lexicon, modifier: str) -> bool:
-    """A dictionary word of five letters or more, with or without a linking element."""
-    return any(modifier.endswith(link) and len(modifier) - len(link) >= 5 and modifier[: len(modifier) - len(link)] in lexicon.headwords
-               for link in _LINKS)
 
 
 def _known_form(lexicon: Lexicon, word: str) -> str:

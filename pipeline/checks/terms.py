@@ -60,7 +60,7 @@ class TermIndex:
         keys = [(lower, False), (_normal(word), False)]
         for cut in range(_MIN_MODIFIER, len(lower) - 2):
             head = lower[cut:]
-            if head[:_PROBE] in self._probes and _is_modifier(lower[:cut]):
+            if head[:_PROBE] in self._probes and lexicon.load().modifier(lower[:cut]):
                 keys += [(head, True), (_normal(head.capitalize()), True)]
         return keys
 
@@ -84,13 +84,6 @@ class TermIndex:
                     if all(_normal(words[start + k].group()) == form for k, form in enumerate(entry.before)):
                         found[entry.term.german] = (entry.term, source[words[start].start():match.end()])
         return list(found.values())
-
-
-def _is_modifier(part: str) -> bool:
-    """A compound's first part is a dictionary word, with or without a linking element."""
-    lexical = lexicon.load()
-    return any(part.endswith(link) and lexical.forms(part[: len(part) - len(link)] or part)
-               for link in ("", "s", "es", "n", "en", "e", "er"))
 
 
 def _holds(compound: str, term: Term) -> bool:
