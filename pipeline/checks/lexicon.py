@@ -2,10 +2,14 @@
 
 Three well-kept sources, each doing one thing:
 
-- the Ding dictionary (Debian's ``trans-de-en``, GPL-2+): German words and phrases with
-  their English, aligned sub-entry by sub-entry (``|``), synonyms separated by ``;``;
-- simplemma (MIT): German lemmas for forms the dictionary does not list;
+- the Ding dictionary (Debian's ``trans-de-en``, GPL-2+): German words, abbreviations and
+  phrases with their English, aligned sub-entry by sub-entry (``|``), synonyms separated by ``;``;
+- simplemma (MIT): German lemmas for forms the dictionary does not list, English lemmas for
+  irregular forms (``stole`` ~ ``steal``);
 - NLTK's Snowball stemmer: English words compared by stem (``strategies`` ~ ``strategy``).
+
+Beside them, the project's own name table (``pipeline/data/name_translations.txt``: exonyms,
+acronyms and currencies with the English a translation may use instead).
 
 Compounds the dictionary does not list are split against its own headwords
 (``Batterieriesen`` → ``batterie`` + ``riesen``). The dictionary is parsed once into a
