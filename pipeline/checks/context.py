@@ -107,7 +107,7 @@ class PairContext:
             return True
         return (counterparts.abbreviated(counterparts.name_run(word, self.source), self.target)
                 or counterparts.misspelt(word, self.english_stems)
-                or counterparts.head_carried(word, self.target, self.covers))
+                or counterparts.head_carried(word, self.target, self.english_stems))
 
     @cached_property
     def content_words(self) -> tuple[GermanWord, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 from pipeline.checks import lexicon
 
@@ -18,6 +17,8 @@ _ENDINGS = ("", "e", "en", "n", "s", "es", "er")
 """Inflection endings a misspelt word's neighbour may have beyond its dictionary form (``Soldaten``)."""
 _MIN_MISSPELT = 8
 """Shorter words have too many neighbours one slip away to tell a slip from a name."""
+_MAX_LETTERS = 40
+"""Longer words are not looked into (slips and heads): their cost grows with the square of their length."""
 _ENGLISH_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,}\b")
 _CAPITALIZED_RUN = re.compile(r"[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)+")
 
@@ -58,7 +59,7 @@ def misspelt(word: str, english_stems: frozenset[str]) -> bool:
     A name one slip from a word (``Friedrich`` ~ ``friedlich``) rarely has that word's translation
     beside it."""
     lexical = lexicon.load()
-    if len(word) < _MIN_MISSPELT or lexical.forms(word):
+    if not _MIN_MISSPELT <= len(word) <= _MAX_LETTERS or lexical.forms(word):
         return False  # a word the dictionary knows, or can split, is spelt as it should be
     stems = {stem for stem in english_stems if len(stem) > 3 and stem not in lexicon.ENGLISH_FUNCTION_WORDS}
     pieces = [word.lower()] + [rest for modifier, rest in _parts(word) if len(modifier) > 3]
@@ -67,14 +68,17 @@ def misspelt(word: str, english_stems: frozenset[str]) -> bool:
                and lexical.english(candidate) & stems for piece in pieces for candidate in _slips(piece))
 
 
-def head_carried(word: str, target: str, covers: Callable[[str], bool]) -> bool:
+def head_carried(word: str, target: str, english_stems: frozenset[str]) -> bool:
     """A compound of a dictionary word and a name-like head (``Ost|melanesier`` ↔ ``eastern
-    Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head."""
+    Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head, or a translation of it."""
+    if len(word) > _MAX_LETTERS:
+        return False
     parts = [rest for _, rest in _parts(word) if len(rest) >= 4]
     if not parts:
         return False
     english = spelled(target)
-    return any(transliterated(rest)[:5] in english or covers(rest.capitalize()) for rest in parts)
+    lexical = lexicon.load()
+    return any(transliterated(rest)[:5] in english or lexical.english(rest) & english_stems for rest in parts)
 
 
 def abbreviated(words: list[str], target: str) -> bool:
