@@ -117,8 +117,8 @@ def run(pair: PairContext) -> list[Flag]:
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
     full_names = _full_names(pair.source)
-    abbreviated = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
-    names = list(dict.fromkeys(acronyms + [p for p in parts if p not in abbreviated
+    with_period = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
+    names = list(dict.fromkeys(acronyms + [p for p in parts if p not in with_period
                                            and (_is_name(p) or p in full_names)]))
     missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)]
     missing += _name_phrases(pair)
