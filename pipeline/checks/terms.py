@@ -54,13 +54,13 @@ class TermIndex:
 
     def _keys(self, word: str) -> list[tuple[str, bool]]:
         """Normal forms the word may end a term with: its own, and its compound heads' (``True``)
-        where what comes before the head is a word of the dictionary (``Gemüse|hof``, not
-        ``Sonderkontrollpro|gramm``)."""
+        where what comes before the head is a word of the dictionary or ends in a hyphen
+        (``Gemüse|hof``, ``US-|Präsident``, not ``Sonderkontrollpro|gramm``)."""
         lower = word.lower()
         keys = [(lower, False), (_normal(word), False)]
         for cut in range(_MIN_MODIFIER, len(lower) - 2):
             head = lower[cut:]
-            if head[:_PROBE] in self._probes and lexicon.load().modifier(lower[:cut]):
+            if head[:_PROBE] in self._probes and (lower[cut - 1] == "-" or lexicon.load().modifier(lower[:cut])):
                 keys += [(head, True), (_normal(head.capitalize()), True)]
         return keys
 
