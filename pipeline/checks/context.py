@@ -75,6 +75,11 @@ class PairContext:
         return english, {w[:_COGNATE_PREFIX] for w in english if len(w) >= _COGNATE_PREFIX}
 
     @cached_property
+    def spelled(self) -> frozenset[str]:
+        """The English words' first five letters as ``counterparts.transliterated`` spells them."""
+        return counterparts.spelled(self.target)
+
+    @cached_property
     def _phrase_english(self) -> dict[str, frozenset[str]]:
         words = GERMAN_WORD.findall(self.source)
         return lexicon.load().phrase_english({w.lower() for w in words} | {lexicon.lemma(w).lower() for w in words})
@@ -107,7 +112,7 @@ class PairContext:
             return True
         return (counterparts.abbreviated(counterparts.name_run(word, self.source), self.target)
                 or counterparts.misspelt(word, self.english_stems)
-                or counterparts.head_carried(word, self.target, self.english_stems))
+                or counterparts.head_carried(word, self.spelled, self.english_stems))
 
     @cached_property
     def content_words(self) -> tuple[GermanWord, ...]:

@@ -32,9 +32,10 @@ def transliterated(word: str) -> str:
     return plain
 
 
-def spelled(target: str) -> set[str]:
-    """The first five letters of each English word as ``transliterated`` spells them."""
-    return {transliterated(word)[:5] for word in re.findall(r"\w+", target)}
+def spelled(target: str) -> frozenset[str]:
+    """The first five letters of each English word as ``transliterated`` spells them
+    (``PairContext.spelled`` keeps them for a pair)."""
+    return frozenset(transliterated(word)[:5] for word in re.findall(r"\w+", target))
 
 
 def _slips(word: str) -> set[str]:
@@ -68,7 +69,7 @@ def misspelt(word: str, english_stems: frozenset[str]) -> bool:
                and lexical.english(candidate) & stems for piece in pieces for candidate in _slips(piece))
 
 
-def head_carried(word: str, target: str, english_stems: frozenset[str]) -> bool:
+def head_carried(word: str, spelled_english: frozenset[str], english_stems: frozenset[str]) -> bool:
     """A compound of a dictionary word and a name-like head (``Ost|melanesier`` ↔ ``eastern
     Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head, or a translation of it."""
     if len(word) > _MAX_LETTERS:
@@ -76,9 +77,8 @@ def head_carried(word: str, target: str, english_stems: frozenset[str]) -> bool:
     parts = [rest for _, rest in _parts(word) if len(rest) >= 4]
     if not parts:
         return False
-    english = spelled(target)
     lexical = lexicon.load()
-    return any(transliterated(rest)[:5] in english or lexical.english(rest) & english_stems for rest in parts)
+    return any(transliterated(rest)[:5] in spelled_english or lexical.english(rest) & english_stems for rest in parts)
 
 
 def abbreviated(words: list[str], target: str) -> bool:

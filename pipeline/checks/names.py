@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from pipeline.checks import lexicon
-from pipeline.checks.counterparts import abbreviated, spelled, transliterated
+from pipeline.checks.counterparts import abbreviated, transliterated
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import ERROR, WARNING
 from pipeline.checks.untranslated import is_acronym
@@ -50,7 +50,7 @@ def _carried(name: str, pair: PairContext) -> bool:
         return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target) or pair.covers(name)
     if pair.covers(name):
         return True
-    if transliterated(name)[:5] in spelled(target):
+    if transliterated(name)[:5] in pair.spelled:
         return True
     demonym = re.fullmatch(r"(\w{3,}?)(?:er|ern|erin|erinnen)", name)  # Münchner ↔ Munich, Londoner ↔ London
     if not demonym:
