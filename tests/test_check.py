@@ -111,6 +111,8 @@ def test_names_allow_translations_possessives_and_exonyms():
     ("Er arbeitete ein Jahrzent für die BBC.", "He worked for the BBC for a decade."),  # a slip, its word translated
     ("Die Ostmelanesier reisten nach Norden.", "Eastern Melanesians travelled north."),  # the compound's head
     ("Investoren legten 2 Mrd. GBP an.", "Investors put in £2bn."),  # currency code and magnitude
+    ("Jan Ullrich gewann die Tour.", "Jan Ulrich won the Tour."),  # a name spelt one slip apart
+    ("Cäsar überschritt den Rubikon.", "César crossed the Rubicon."),
 ])
 def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(source, target):
     assert "names" not in checks(source, target)
@@ -121,6 +123,7 @@ def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(sourc
     ("Stefanie Kramer übernimmt das Notariat.", "Stefanie takes over the notary's office."),  # a surname after a given name
     ("Horst Seehofer sprach.", "Seehofer spoke."),  # a given name the dictionary knows as a word
     ("Sie fuhr nach Kissingen.", "She drove to the spa."),  # a place-name ending
+    ("Jan Ullrich traf Erik Zabel.", "Jan Ullrich met Erik."),  # Ullrich is no slip of Erik
 ])
 def test_names_that_are_also_words_are_still_names(source, target):
     assert "names" in checks(source, target)

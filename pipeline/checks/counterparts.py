@@ -2,7 +2,7 @@
 several words (``British Columbia`` ↔ ``B.C.``), a misspelt German word whose neighbour one slip
 away is translated (``Jahrzent`` ↔ ``decade``), a compound whose name-like head the English has
 (``Ost|melanesier`` ↔ ``eastern Melanesians``), and the spelling German and English forms of a
-name share (``Wladimir`` ~ ``Vladimir``). ``PairContext.covers`` asks them last, so the omission
+name share (``Wladimir`` ~ ``Vladimir``) or spell one slip apart (``Ullrich`` ~ ``Ulrich``). ``PairContext.covers`` asks them last, so the omission
 and names checks agree on what the English carries."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ _ENDINGS = ("", "e", "en", "n", "s", "es", "er")
 """Inflection endings a misspelt word's neighbour may have beyond its dictionary form (``Soldaten``)."""
 _MIN_MISSPELT = 8
 """Shorter words have too many neighbours one slip away to tell a slip from a name."""
+_MIN_RESPELLED = 5
+"""Names shorter than this are not matched one slip apart."""
 _MAX_LETTERS = 40
 """Longer words are not looked into (slips and heads): their cost grows with the square of their length."""
 _ENGLISH_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,}\b")
@@ -44,6 +46,18 @@ def _slips(word: str) -> set[str]:
     return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
             | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
             | {a + c + b for a, b in splits for c in _LETTERS}) - {word}
+
+
+def respelled(name: str, target: str) -> bool:
+    """The English has the name spelt one slip apart (``Subanto`` ~ ``Subianto``, ``Ullrich`` ~
+    ``Ulrich``, ``Cäsar`` ~ ``César``): a typing slip on either side, or a variant spelling of the
+    name. Five letters at least: shorter names have too many neighbours."""
+    spelling = transliterated(name)
+    if len(spelling) < _MIN_RESPELLED:
+        return False
+    neighbours = _slips(spelling)
+    return any(transliterated(word) in neighbours for word in re.findall(r"\b[A-ZÀ-Ý][\w’']*", target)
+               if len(word) >= _MIN_RESPELLED)
 
 
 def _parts(word: str) -> list[tuple[str, str]]:

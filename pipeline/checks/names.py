@@ -4,7 +4,8 @@ know it as a common word (``Shenyang``, ``Rogers``) or knows it only with capita
 (``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name and the word after it
 (``Horst Seehofer``). It counts as carried when the English has it, its possessive (``Clintons``
 ↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``: ``pipeline/data/name_translations.txt``),
-its spelling in English (``Wladimir`` ↔ ``Vladimir``), or anything ``PairContext.covers`` accepts:
+its spelling in English (``Wladimir`` ↔ ``Vladimir``), the name spelt one slip apart (``Ullrich`` ↔
+``Ulrich``, ``Cäsar`` ↔ ``César``), or anything ``PairContext.covers`` accepts:
 a dictionary translation, the initials of a name of several words, a slip of a common word, a
 compound's head (``pipeline/checks/counterparts.py``)."""
 
@@ -14,7 +15,7 @@ import re
 from functools import lru_cache
 
 from pipeline.checks import lexicon
-from pipeline.checks.counterparts import abbreviated, transliterated
+from pipeline.checks.counterparts import abbreviated, respelled, transliterated
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import ERROR, WARNING
 from pipeline.checks.untranslated import is_acronym
@@ -50,7 +51,7 @@ def _carried(name: str, pair: PairContext) -> bool:
         return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target) or pair.covers(name)
     if pair.covers(name):
         return True
-    if transliterated(name)[:5] in pair.spelled:
+    if transliterated(name)[:5] in pair.spelled or respelled(name, pair.target):
         return True
     demonym = re.fullmatch(r"(\w{3,}?)(?:er|ern|erin|erinnen)", name)  # Münchner ↔ Munich, Londoner ↔ London
     if not demonym:
