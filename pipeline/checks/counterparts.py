@@ -2,8 +2,9 @@
 several words (``British Columbia`` ↔ ``B.C.``), a misspelt German word whose neighbour one slip
 away is translated (``Jahrzent`` ↔ ``decade``), a compound whose name-like head the English has
 (``Ost|melanesier`` ↔ ``eastern Melanesians``), and the spelling German and English forms of a
-name share (``Wladimir`` ~ ``Vladimir``) or spell one slip apart (``Ullrich`` ~ ``Ulrich``). ``PairContext.covers`` asks them last, so the omission
-and names checks agree on what the English carries."""
+name share (``Wladimir`` ~ ``Vladimir``) or spell one slip apart (``Ullrich`` ~ ``Ulrich``).
+``PairContext.covers`` asks them last, so the omission and names checks agree on what the
+English carries."""
 
 from __future__ import annotations
 
