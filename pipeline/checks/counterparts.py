@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from nltk.metrics.distance import edit_distance
+
 from pipeline.checks import lexicon
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
@@ -19,7 +21,8 @@ _ENDINGS = ("", "e", "en", "n", "s", "es", "er")
 _MIN_MISSPELT = 8
 """Shorter words have too many neighbours one slip away to tell a slip from a name."""
 _MIN_RESPELLED = 5
-"""Names shorter than this are not matched one slip apart."""
+_TWO_SLIPS = 9
+"""Names of this many letters may be spelt two slips apart (``Abtsgmünd`` ~ ``Absagmünd``)."""
 _MAX_LETTERS = 40
 """Longer words are not looked into (slips and heads): their cost grows with the square of their length."""
 _ENGLISH_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,}\b")
@@ -50,15 +53,17 @@ def _slips(word: str) -> set[str]:
 
 
 def respelled(name: str, target: str) -> bool:
-    """The English has the name spelt one slip apart (``Subanto`` ~ ``Subianto``, ``Ullrich`` ~
-    ``Ulrich``, ``Cäsar`` ~ ``César``): a typing slip on either side, or a variant spelling of the
-    name. Five letters at least: shorter names have too many neighbours."""
+    """The English has the name spelt a slip or two apart (``Subanto`` ~ ``Subianto``, ``Ullrich`` ~
+    ``Ulrich``, ``Cäsar`` ~ ``César``, ``Corona`` ~ ``corna``): a typing slip on either side, or a
+    variant spelling of the name. One slip in names of five letters or more, two from
+    ``_TWO_SLIPS`` letters: shorter names have too many neighbours."""
     spelling = transliterated(name)
     if len(spelling) < _MIN_RESPELLED:
         return False
-    neighbours = _slips(spelling)
-    return any(transliterated(word) in neighbours for word in re.findall(r"\b[A-ZÀ-Ý][\w’']*", target)
-               if len(word) >= _MIN_RESPELLED)
+    slips = 2 if len(spelling) >= _TWO_SLIPS else 1
+    candidates = {transliterated(word) for word in re.findall(r"\w+", target) if len(word) >= _MIN_RESPELLED}
+    return any(abs(len(word) - len(spelling)) <= slips and edit_distance(spelling, word, transpositions=True) <= slips
+               for word in candidates)
 
 
 def _parts(word: str) -> list[tuple[str, str]]:
