@@ -105,10 +105,14 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     ("Der Weg ist weit.", "The road is long.", ["warning"]),
     ("Der US-Präsident sprach.", "The US president spoke.", []),  # after a hyphen, any modifier
     ("Der US-Präsident sprach.", "Trump spoke.", ["warning"]),
+    ("Er kam zu Fall.", "He tumbled.", []),  # a Fall is no Falle (a trap)
+    ("Die Falle schnappte zu.", "The snare snapped shut.", ["warning"]),
+    ("Die Fallen schnappten zu.", "The snares snapped shut.", ["warning"]),  # the term in another inflection
 ])
 def test_a_term_is_a_noun_and_the_head_of_a_compound(tmp_path, german, english, expected):
     path = tmp_path / "begriffe.csv"
-    path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\nPräsident,president\n",
+    path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\nPräsident,president\n"
+                    "Falle,trap\n",
                     "utf-8")
     assert [f.severity for f in terms_flags(read_glossary(path), german, english)] == expected
 

@@ -48,8 +48,9 @@ class TermIndex:
             words = GERMAN_WORD.findall(term.german)
             if words:
                 entry = _Entry(term, tuple(_normal(w) for w in words[:-1]), words[-1][:1].isupper())
-                for key in {_normal(words[-1]), words[-1].lower()}:
-                    self._by_last.setdefault(key, []).append(entry)
+                # Under the word as the glossary writes it (its base form), not its lemma: the
+                # lemmatizer takes Falle (a trap) for Fall (a case), and a German Fall is no trap.
+                self._by_last.setdefault(words[-1].lower(), []).append(entry)
         self._probes = {key[:_PROBE] for key in self._by_last}
 
     def _keys(self, word: str) -> list[tuple[str, bool]]:
