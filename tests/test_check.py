@@ -58,6 +58,8 @@ def test_flags_the_error(source, target, check):
     ("An diesem Ort stahlen sie ein Kanu.", "Here they stole a canoe.", ["Ort"]),  # English lemmas: stole ~ steal
     ("Sie wurde im Jahr 1975 gegründet.", "It was founded in 1975.", []),
     ("Das Budget beträgt 1,4 Milliarden Dollar.", "The budget is $1.4bn.", ["beträgt"]),  # symbol and magnitude
+    ("„Das ist gut“, fügte sie hinzu.", "“That is good,” she added.", []),  # a particle verb: hinzufügen
+    ("Die Polizei führte eine Kontrolle durch.", "Police carried out a check.", []),  # durchführen
 ])
 def test_the_english_accounts_for_the_german_words(german, english, uncovered):
     from pipeline.checks.context import PairContext

@@ -16,8 +16,10 @@ from pipeline.text import GERMAN_WORD
 _ENGLISH_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _COGNATE_PREFIX = 5
 _SEPARATED_PARTICLE = re.compile(
-    r"\b(ab|an|auf|aus|bei|ein|fest|fort|her|hin|los|mit|nach|vor|weg|zu|zurück|zusammen|heraus|hinaus|herein|"
-    r"vorbei|weiter|wieder|dar|statt|teil)\s*(?=[,.;:!?)\"“”«»]|$|\s+(?:und|oder|aber|sondern|denn|als|wenn|weil|dass)\b)")
+    r"\b(ab|an|auf|aus|bei|dabei|dafür|dagegen|daher|dahin|daneben|davon|dazu|dar|durch|ein|empor|entgegen|entlang|"
+    r"fehl|fest|fort|frei|gegenüber|heim|her|herab|heran|herauf|heraus|herbei|herein|herüber|herum|herunter|hervor|"
+    r"hin|hinab|hinauf|hinaus|hinein|hinterher|hinüber|hinunter|hinweg|hinzu|hoch|los|mit|nach|nieder|statt|teil|um|"
+    r"voran|voraus|vorbei|vorüber|vor|weg|weiter|wieder|zu|zurecht|zurück|zusammen|zuvor)\s*(?=[,.;:!?)\"“”«»]|$|\s+(?:und|oder|aber|sondern|denn|als|wenn|weil|dass)\b)")
 """A verb particle at the end of a clause: ``teilte … mit`` is ``mitteilen``, ``kündigte … an`` ``ankündigen``."""
 
 _ENGLISH_PREFIXES = ("inter", "over", "under", "out", "counter", "mis", "multi", "mid", "post", "super", "sub")
