@@ -92,6 +92,8 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     glossary = read_glossary(NEWS_GLOSSARY)
     assert terms_flags(glossary, "Ministerpräsident Söder sprach.", "Prime minister Söder spoke.") == []
     assert [f.severity for f in terms_flags(glossary, "Die Bundesregierung schwieg.", "Berlin said nothing.")] == ["warning"]
+    assert [f.severity for f in terms_flags(glossary, "Die Bundesregierung schwieg.", "The federal ministers were silent.")] == [
+        "warning"]  # federal alone is not federal government
 
 
 @pytest.mark.parametrize("german, english, expected", [
@@ -108,11 +110,13 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     ("Er kam zu Fall.", "He tumbled.", []),  # a Fall is no Falle (a trap)
     ("Die Falle schnappte zu.", "The snare snapped shut.", ["warning"]),
     ("Die Fallen schnappten zu.", "The snares snapped shut.", ["warning"]),  # the term in another inflection
+    ("Sie studiert an der Hochschule.", "She studies at college.", []),  # a one-word sense of the compound
+    ("Sie studiert an der Hochschule.", "She studies at the institute.", ["warning"]),
 ])
 def test_a_term_is_a_noun_and_the_head_of_a_compound(tmp_path, german, english, expected):
     path = tmp_path / "begriffe.csv"
     path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\nPräsident,president\n"
-                    "Falle,trap\n",
+                    "Falle,trap\nSchule,school\n",
                     "utf-8")
     assert [f.severity for f in terms_flags(read_glossary(path), german, english)] == expected
 

@@ -30,7 +30,7 @@ from pipeline.cache import cache_path, store
 from pipeline.errors import PipelineError
 
 DING_PATH = Path("/usr/share/trans/de-en")
-_CACHE_FORMAT = 14
+_CACHE_FORMAT = 15
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -157,6 +157,7 @@ class _DingParser:
         self.phrase_stems: dict[str, set[str]] = {}
         self.phrases: dict[tuple[str, ...], set[str]] = {}
         self.glosses: dict[str, list[tuple[tuple[bool, int], int, list[str]]]] = {}
+        self.one_word: dict[str, set[str]] = {}
         self.line_number = 0
         self.common: set[str] = set()
         self.proper: set[str] = set()
@@ -197,6 +198,9 @@ class _DingParser:
                     rank = (position == 0 and len(tokens) == 1, entries)
                     if index == 0:
                         self.glosses.setdefault(word, []).append((rank, self.line_number, senses))
+                        self.one_word.setdefault(word, set()).update(
+                            stems[0] for sense in senses if len(re.sub(r"^to ", "", sense).split()) == 1
+                            for stems in [english_content_stems(sense)] if len(stems) == 1)
 
     def lexicon(self) -> "Lexicon":
         phrase_only = {word: stems for word, stems in self.phrase_stems.items() if word not in self.stems}
@@ -207,6 +211,7 @@ class _DingParser:
             common=frozenset(self.common),
             proper=frozenset(self.proper - self.common),
             phrases=_phrase_index(self.phrases),
+            one_word={word: " ".join(sorted(stems)) for word, stems in self.one_word.items() if stems},
         )
 
 
@@ -244,6 +249,9 @@ class Lexicon:
     """Phrases of two or three content words (``eine Rolle spielen`` :: ``to matter``, ``im wahrsten
     Sinne des Wortes`` :: ``literally``): first word in sorted order → lines of its phrases' words and
     English stems (``_phrase_index``)."""
+    one_word: dict[str, str]
+    """Lower-case German headword → stems of the senses of its main entries that are one English
+    word (``Hochschule`` → ``college``, ``university`` …): what a compound may be translated as whole."""
 
     def phrase_english(self, words: set[str]) -> dict[str, frozenset[str]]:
         """For the lower-case forms and lemmas of a sentence's words: each word of a phrase whose

@@ -122,16 +122,21 @@ def _spans(target: str, phrase: str) -> list[tuple[int, int]]:
 
 def _own_translation(compound: str, term: Term, target: str) -> str | None:
     """A compound the dictionary lists as a word of its own, holding the term as its head, may be
-    translated as a whole (``Zeitpunkt`` ↔ ``moment`` for a term ``Punkt``): one of the compound's
-    dictionary senses, every word of it (``Bundesregierung`` ↔ ``federal`` alone is not
-    ``federal government``)."""
+    translated as a whole (``Zeitpunkt`` ↔ ``moment`` for a term ``Punkt``, ``Hochschule`` ↔
+    ``college`` for ``Schule``): one of the compound's senses in its gloss, every word of it
+    (``Bundesregierung`` ↔ ``federal`` alone is not ``federal government``), or a sense of its
+    entries that is one English word."""
     if " " in compound or compound.lower() == term.german.lower():
         return None
-    gloss = lexicon.load().gloss(compound)
-    if gloss is None or "+" in gloss.headword:
-        return None
+    lexical = lexicon.load()
+    gloss = lexical.gloss(compound)
+    if gloss is None or "+" in gloss.headword or gloss.headword == term.german.lower():
+        return None  # not a compound, or the term itself in another inflection (Fallen for Falle)
     senses = (sense.strip() for part in gloss.senses.split("|") for sense in part.split(";"))
-    return next((target[spans[0][0]:spans[0][1]] for sense in senses if sense and (spans := _spans(target, sense))), None)
+    found = next((target[spans[0][0]:spans[0][1]] for sense in senses if sense and (spans := _spans(target, sense))), None)
+    one_word = set(lexical.one_word.get(gloss.headword, "").split())
+    return found or next((word.group() for word in _ENGLISH_WORD.finditer(target)
+                          if lexicon.english_stem(word.group().lower()) in one_word), None)
 
 
 def _kept_name(german: str, term: Term, target: str) -> bool:
