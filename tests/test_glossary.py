@@ -112,11 +112,12 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     ("Die Fallen schnappten zu.", "The snares snapped shut.", ["warning"]),  # the term in another inflection
     ("Sie studiert an der Hochschule.", "She studies at college.", []),  # a one-word sense of the compound
     ("Sie studiert an der Hochschule.", "She studies at the institute.", ["warning"]),
+    ("Das gehört zur Ausbildung.", "That is part of the training.", []),  # aus|bildung: no compound of Bildung
 ])
 def test_a_term_is_a_noun_and_the_head_of_a_compound(tmp_path, german, english, expected):
     path = tmp_path / "begriffe.csv"
     path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\nPräsident,president\n"
-                    "Falle,trap\nSchule,school\n",
+                    "Falle,trap\nSchule,school\nBildung,education\n",
                     "utf-8")
     assert [f.severity for f in terms_flags(read_glossary(path), german, english)] == expected
 

@@ -274,9 +274,14 @@ class Lexicon:
 
     def modifier(self, part: str) -> str:
         """The dictionary word a compound's first part is, without its linking element
-        (``Verkehrs|`` → ``verkehr``, ``Massen|`` → ``massen``); empty when it is none."""
-        return next((part[: len(part) - len(link)] for link in _LINKS
-                     if part.endswith(link) and len(part) > len(link) and part[: len(part) - len(link)] in self.headwords), "")
+        (``Verkehrs|`` → ``verkehr``, ``Massen|`` → ``massen``); empty when it is none, or a
+        preposition or other function word: ``Aus|bildung`` is made from ``ausbilden`` (to train),
+        not from ``Bildung`` (education)."""
+        if part in GERMAN_FUNCTION_WORDS:
+            return ""
+        return next((part[: len(part) - len(link)] for link in _LINKS if part.endswith(link) and len(part) > len(link)
+                     and part[: len(part) - len(link)] in self.headwords
+                     and part[: len(part) - len(link)] not in GERMAN_FUNCTION_WORDS), "")
 
     def is_common_word(self, word: str) -> bool:
         """The dictionary lists the word (or its lemma) with a lower-case English sense. A word it
