@@ -94,7 +94,8 @@ class PairContext:
         """The English has a counterpart of the German word: itself (or without a genitive s),
         a cognate sharing its first five letters, the glossary's English, one of its dictionary
         translations (of a phrase it is part of, of the whole particle verb when its particle
-        stands at the clause end), or what ``counterparts`` finds (initials, a slip, a compound's head)."""
+        stands at the clause end), or what ``counterparts`` finds (initials, an English word German
+        borrowed, a slip, a compound's head)."""
         english, prefixes = self._english_forms
         lower = word.lower()
         if (lower in english or lower.rstrip("s") in english
@@ -113,6 +114,7 @@ class PairContext:
         if any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles):
             return True
         return (counterparts.abbreviated(counterparts.name_run(word, self.source), self.target)
+                or counterparts.borrowed(word, english)
                 or counterparts.misspelt(word, self.english_stems)
                 or counterparts.head_carried(word, self.spelled, self.english_stems))
 

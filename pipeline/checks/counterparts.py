@@ -1,6 +1,7 @@
 """Counterparts in the English that the dictionary does not list: the initials of a name of
-several words (``British Columbia`` ↔ ``B.C.``), a misspelt German word whose neighbour one slip
-away is translated (``Jahrzent`` ↔ ``decade``), a compound whose name-like head the English has
+several words (``British Columbia`` ↔ ``B.C.``), an English word German borrowed with its own
+endings (``Chatten`` ↔ ``chat``), a misspelt German word whose neighbour one slip away is
+translated (``Jahrzent`` ↔ ``decade``), a compound whose name-like head the English has
 (``Ost|melanesier`` ↔ ``eastern Melanesians``), and the spelling German and English forms of a
 name share (``Wladimir`` ~ ``Vladimir``) or spell one slip apart (``Ullrich`` ~ ``Ulrich``).
 ``PairContext.covers`` asks them last, so the omission and names checks agree on what the
@@ -99,6 +100,27 @@ def head_carried(word: str, spelled_english: frozenset[str], english_stems: froz
         return False
     lexical = lexicon.load()
     return any(transliterated(rest)[:5] in spelled_english or lexical.english(rest) & english_stems for rest in parts)
+
+
+_GERMAN_ENDINGS = ("en", "n", "e", "s", "es", "er", "ern", "t", "et", "te", "ten")
+"""Endings German gives a word it borrows from English (``Chatten``, ``Tweets``, ``gepostet``)."""
+_MIN_BORROWED = 4
+
+
+def borrowed(word: str, english_words: set[str]) -> bool:
+    """An English word of four letters or more with a German ending or participle (``Chatten`` ↔
+    ``chat``, ``Tweets`` ↔ ``tweet``, ``gepostet`` ↔ ``posted``): the English has the word German borrowed."""
+    lower = word.lower()
+    stems = {lower} | ({lower[2:]} if lower.startswith("ge") else set())
+    for stem in stems:
+        for ending in _GERMAN_ENDINGS:
+            base = stem[: -len(ending)]
+            if stem.endswith(ending) and len(base) >= _MIN_BORROWED:
+                bases = {base} | ({base[:-1]} if base[-1] == base[-2] else set())  # chatt|en ↔ chat
+                if bases & english_words or any(lexicon.english_lemma(w) in bases for w in english_words
+                                                if w[:_MIN_BORROWED] == base[:_MIN_BORROWED]):
+                    return True
+    return False
 
 
 def abbreviated(words: list[str], target: str) -> bool:
