@@ -51,7 +51,7 @@ def _carried(name: str, pair: PairContext) -> bool:
         return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target) or pair.covers(name)
     if pair.covers(name):
         return True
-    if transliterated(name)[:5] in pair.spelled or respelled(name, pair.target):
+    if respelled(name, pair.target):
         return True
     demonym = re.fullmatch(r"(\w{3,}?)(?:er|ern|erin|erinnen)", name)  # Münchner ↔ Munich, Londoner ↔ London
     if not demonym:
