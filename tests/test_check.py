@@ -62,6 +62,7 @@ def test_flags_the_error(source, target, check):
     ("Die Polizei führte eine Kontrolle durch.", "Police carried out a check.", []),  # durchführen
     ("Die Bank bietet Chatten und Tweets.", "The bank offers chat and tweets.", []),  # borrowed English
     ("Die mazedonischen Reiter kamen.", "The Macedonian riders came.", []),  # a cognate spelt the English way
+    ("Zwei Tiere waren auf der Straße unterwegs.", "Two animals were the street.", ["unterwegs"]),  # not by 'were'
 ])
 def test_the_english_accounts_for_the_german_words(german, english, uncovered):
     from pipeline.checks.context import PairContext

@@ -72,6 +72,11 @@ class PairContext:
         return frozenset(stem for w in words for stem in lexicon.english_stems(w))
 
     @cached_property
+    def english_content_stems(self) -> frozenset[str]:
+        """``english_stems`` less the stems of English function words (``to``, ``be``, ``one``)."""
+        return self.english_stems - lexicon.english_function_stems()
+
+    @cached_property
     def _english_forms(self) -> tuple[set[str], set[str]]:
         english = set(self.english_words) | {re.split(r"['’]", w)[0] for w in self.english_words}
         return english, {w[:_COGNATE_PREFIX] for w in english if len(w) >= _COGNATE_PREFIX}
@@ -106,7 +111,7 @@ class PairContext:
         if any(hit.found and word in GERMAN_WORD.findall(hit.german) for hit in self.term_hits):
             return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
-        if (lexical.english(word) | lexicon.name_translation_stems(word)) & self.english_stems:
+        if (lexical.english(word) | lexicon.name_translation_stems(word)) & self._stems_for(word):
             return True
         if word[:1].isupper() and lexical.english(word.lower()) & self.english_stems:
             return True  # an adjective of a name: Osmanischen Reichs ↔ Ottoman Empire
@@ -119,6 +124,13 @@ class PairContext:
                 or counterparts.borrowed(word, english)
                 or counterparts.misspelt(word, self.english_stems)
                 or counterparts.head_carried(word, self.spelled, self.english_stems))
+
+    def _stems_for(self, word: str) -> frozenset[str]:
+        """The English stems that may account for the word: content words only, unless all the
+        dictionary's English for it is function words (``Mai`` :: ``May``)."""
+        if lexicon.load().english(word) <= lexicon.english_function_stems():
+            return self.english_stems
+        return self.english_content_stems
 
     @cached_property
     def content_words(self) -> tuple[GermanWord, ...]:

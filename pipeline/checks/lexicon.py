@@ -88,6 +88,11 @@ def english_content_stems(text: str) -> list[str]:
     return [english_stem(w) for w in words if w not in ENGLISH_FUNCTION_WORDS and w not in _PLACEHOLDERS and len(w) > 1]
 
 
+@lru_cache(maxsize=1)
+def english_function_stems() -> frozenset[str]:
+    return frozenset(english_stem(word) for word in ENGLISH_FUNCTION_WORDS)
+
+
 def english_stems(word: str) -> frozenset[str]:
     """The stems of an English word and of its lemma: ``stole`` ~ ``steal``, ``grew`` ~ ``grow``."""
     return frozenset((english_stem(word), english_stem(english_lemma(word))))
