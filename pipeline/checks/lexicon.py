@@ -30,7 +30,7 @@ from pipeline.cache import cache_path, store
 from pipeline.errors import PipelineError
 
 DING_PATH = Path("/usr/share/trans/de-en")
-_CACHE_FORMAT = 15
+_CACHE_FORMAT = 16
 _DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -149,6 +149,12 @@ def _all_stems(text: str) -> list[str]:
     return [english_stem(w) for w in _ENGLISH_TOKEN.findall(text)]
 
 
+def _lower_case(sense: str) -> bool:
+    """The sense's first content word is lower case: ``court``, ``to land``, not ``in the Ukraine``."""
+    content = [t for t in _ENGLISH_TOKEN.findall(sense) if t.lower() not in ENGLISH_FUNCTION_WORDS]
+    return bool(content) and content[0][:1].islower() or not content and sense[:1].islower()
+
+
 def _clean(phrase: str) -> str:
     return " ".join(_ANNOTATION.sub(" ", phrase).replace("…", " ").split())
 
@@ -181,7 +187,7 @@ class _DingParser:
             for abbreviation in _ABBREVIATION.findall(german_part):
                 if senses and _GERMAN_TOKEN.fullmatch(abbreviation.strip(".")):
                     self.stems.setdefault(abbreviation.strip(".").lower(), set()).update(stems)
-            lower_sense = any(re.sub(r"^to ", "", s)[:1].islower() for s in senses)
+            lower_sense = any(_lower_case(sense) for sense in senses)
             for position, synonym in enumerate(_clean(german_part).split(";")):
                 synonym = synonym.strip()
                 if not synonym or synonym[-1] in ".!?" or len(synonym.split()) > 6:
