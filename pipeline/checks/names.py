@@ -1,7 +1,7 @@
 """names: a name in the German that the English does not carry. An acronym (``BMW``,
 ``F&E`` ↔ ``R&D``) is always a name; a capitalized word is one when the dictionary does not
 know it as a common word (``Shenyang``, ``Rogers``) or knows it only with capitalized English
-(``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name mid-sentence (``Bob``)
+(``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name mid-sentence (``Frank``)
 and the word after it (``Horst Seehofer``). It counts as carried when the English has it, its possessive (``Clintons``
 ↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``: ``pipeline/data/name_translations.txt``),
 its spelling in English (``Wladimir`` ↔ ``Vladimir``), the name spelt one slip apart (``Ullrich`` ↔
@@ -108,9 +108,9 @@ _CAPITALIZED_PAIR = re.compile(r"(?=\b([A-ZÄÖÜ][\w-]*)\s+([A-ZÄÖÜ][\w-]*))
 
 
 def _full_names(source: str) -> set[str]:
-    """A common given name mid-sentence (``Bob``), and the capitalized word after one (``Horst
+    """A common given name mid-sentence (``Frank``), and the capitalized word after one (``Horst
     Seehofer``, ``Stefanie Kramer``): names, though the dictionary knows them as words (a Horst is an
-    eyrie, a Kramer a grocer, a bob a sled)."""
+    eyrie, a Kramer a grocer; frank is candid)."""
     return {word for first, second in _CAPITALIZED_PAIR.findall(source) if first in GIVEN_NAMES for word in (first, second)} | {
         word for word in re.findall(r"(?<=[\w,] )[A-ZÄÖÜ][a-zäöüß]+", source) if word in GIVEN_NAMES}
 
