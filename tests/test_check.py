@@ -133,6 +133,7 @@ def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(sourc
     ("Jan Ullrich traf Erik Zabel.", "Jan Ullrich met Erik."),  # Ullrich is no slip of Erik
     ("Er reiste in die Ukraine.", "He travelled to the country."),  # Ding's "in the Ukraine" is no common word
     ("Gestern rief Frank an.", "Yesterday he called."),  # a given name alone (frank: candid)
+    ("Trainer Klopp lobte die Mannschaft.", "The coach praised the team."),  # not the verb kloppen
 ])
 def test_names_that_are_also_words_are_still_names(source, target):
     assert "names" in checks(source, target)
