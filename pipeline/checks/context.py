@@ -57,7 +57,7 @@ class PairContext:
     def term_hits(self) -> tuple[TermHit, ...]:
         if self.terms is None:
             return ()
-        hits = (hit(term, german, self.target) for term, german in self.terms.find(self.source))
+        hits = (hit(term, german, self.source, self.target) for term, german in self.terms.find(self.source))
         return tuple(found for found in hits if found is not None)
 
     @cached_property

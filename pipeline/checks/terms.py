@@ -19,6 +19,7 @@ from pipeline.text import GERMAN_WORD
 
 DESCRIPTION = "a glossary term's German is in the pair and the English uses none of its approved variants, or a forbidden one"
 _ENGLISH_WORD = re.compile(r"[^\W_]+")
+_QUOTED = re.compile(r"[„“\"»«]([^„“”\"»«]{1,80})[“”\"«»]")
 _MIN_MODIFIER = 3
 """Letters a compound's modifier has at least (``Konzern|vorstand``)."""
 _PROBE = 4
@@ -139,22 +140,27 @@ def _own_translation(compound: str, term: Term, target: str) -> str | None:
                           if lexicon.english_stem(word.group().lower()) in one_word), None)
 
 
-def _kept_name(german: str, term: Term, target: str) -> bool:
+def _kept_name(german: str, term: Term, source: str, target: str) -> bool:
     """A compound holding the term that the English keeps as written is a name (``Eggenfelden``
     for a term ``Feld``, ``DFB-Pokal`` ↔ ``DFB Pokal``), not the term. The term itself kept as
-    written is left to be flagged: it may be untranslated."""
+    written is left to be flagged, it may be untranslated, unless the German writes it as a name:
+    in capitals (``BILD``), as part of a web address (``Bild.de``) or in a quoted title (``„Bild am
+    Sonntag“``)."""
     if _normal(german) == _normal(term.german) or german.lower() == term.german.lower():
-        return False
+        if not re.search(rf"(?<!\w){re.escape(german)}(?!\w)", target, re.I):
+            return False
+        return (german.isupper() or re.search(rf"(?<!\w){re.escape(german)}\.[a-z]{{2,}}\b", source) is not None
+                or any(german in quoted for quoted in _QUOTED.findall(source)))
     pattern = r"[\s-]".join(re.escape(part) for part in re.split(r"[\s-]+", german))
     return re.search(rf"(?<!\w){pattern}(?!\w)", target) is not None
 
 
-def hit(term: Term, german: str, target: str) -> TermHit | None:
+def hit(term: Term, german: str, source: str, target: str) -> TermHit | None:
     """What the English does with a term found in the German; ``None`` where the German is a name
-    that holds the term (``_kept_name``)."""
+    that holds the term or writes it as a name (``_kept_name``)."""
     approved = {variant: _spans(target, variant) for variant in term.english}
     found = next((variant for variant, spans in approved.items() if spans), None) or _own_translation(german, term, target)
-    if found is None and _kept_name(german, term, target):
+    if found is None and _kept_name(german, term, source, target):
         return None
     inside = [span for spans in approved.values() for span in spans]
     forbidden = None
