@@ -22,6 +22,7 @@ _ENDINGS = ("", "e", "en", "n", "s", "es", "er")
 _MIN_MISSPELT = 8
 """Shorter words have too many neighbours one slip away to tell a slip from a name."""
 _MIN_RESPELLED = 5
+"""Names shorter than this are not matched a slip apart."""
 _TWO_SLIPS = 9
 """Names of this many letters may be spelt two slips apart (``Abtsgmünd`` ~ ``Absagmünd``)."""
 _MAX_LETTERS = 40

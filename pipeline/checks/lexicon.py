@@ -90,6 +90,7 @@ def english_content_stems(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def english_function_stems() -> frozenset[str]:
+    """The stems of the English function words (``to``, ``be``, ``one``)."""
     return frozenset(english_stem(word) for word in ENGLISH_FUNCTION_WORDS)
 
 

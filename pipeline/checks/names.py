@@ -1,13 +1,13 @@
 """names: a name in the German that the English does not carry. An acronym (``BMW``,
 ``F&E`` ↔ ``R&D``) is always a name; a capitalized word is one when the dictionary does not
 know it as a common word (``Shenyang``, ``Rogers``) or knows it only with capitalized English
-(``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name mid-sentence (``Frank``)
-and the word after it (``Horst Seehofer``). It counts as carried when the English has it, its possessive (``Clintons``
-↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``: ``pipeline/data/name_translations.txt``),
-its spelling in English (``Wladimir`` ↔ ``Vladimir``), the name spelt one slip apart (``Ullrich`` ↔
-``Ulrich``, ``Cäsar`` ↔ ``César``), or anything ``PairContext.covers`` accepts:
-a dictionary translation, the initials of a name of several words, a slip of a common word, a
-compound's head (``pipeline/checks/counterparts.py``)."""
+(``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name mid-sentence
+(``Frank``) and the word after it (``Horst Seehofer``). It counts as carried when the English has
+it, its possessive (``Clintons`` ↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``:
+``pipeline/data/name_translations.txt``), the name spelt a slip apart (``Ullrich`` ↔ ``Ulrich``,
+``Cäsar`` ↔ ``César``), or anything ``PairContext.covers`` accepts: its spelling in English
+(``Wladimir`` ↔ ``Vladimir``), a dictionary translation, the initials of a name of several words,
+a slip of a common word, a compound's head (``pipeline/checks/counterparts.py``)."""
 
 from __future__ import annotations
 
@@ -110,14 +110,16 @@ def _given_name_before_a_title(name: str, pair: PairContext) -> bool:
 
 
 _CAPITALIZED_PAIR = re.compile(r"(?=\b([A-ZÄÖÜ][\w-]*)\s+([A-ZÄÖÜ][\w-]*))")
+_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,] )[A-ZÄÖÜ][a-zäöüß]+")
 
 
 def _full_names(source: str) -> set[str]:
     """A common given name mid-sentence (``Frank``), and the capitalized word after one (``Horst
     Seehofer``, ``Stefanie Kramer``): names, though the dictionary knows them as words (a Horst is an
     eyrie, a Kramer a grocer; frank is candid)."""
-    return {word for first, second in _CAPITALIZED_PAIR.findall(source) if first in GIVEN_NAMES for word in (first, second)} | {
-        word for word in re.findall(r"(?<=[\w,] )[A-ZÄÖÜ][a-zäöüß]+", source) if word in GIVEN_NAMES}
+    after_one = {word for first, second in _CAPITALIZED_PAIR.findall(source) if first in GIVEN_NAMES
+                 for word in (first, second)}
+    return after_one | {word for word in _MID_SENTENCE_WORD.findall(source) if word in GIVEN_NAMES}
 
 
 def run(pair: PairContext) -> list[Flag]:
