@@ -113,6 +113,7 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     ("Sie studiert an der Hochschule.", "She studies at college.", []),  # a one-word sense of the compound
     ("Sie studiert an der Hochschule.", "She studies at the institute.", ["warning"]),
     ("Das gehört zur Ausbildung.", "That is part of the training.", []),  # aus|bildung: no compound of Bildung
+    ("Die Offenhaltung der Läden gilt.", "Keeping shops open applies.", []),  # from offenhalten: no Haltung
     ("Das berichtet die „Bild am Sonntag“.", "The “Bild am Sonntag” reports this.", []),  # a quoted title
     ("Er sagte zu BILD.", "He told BILD.", []),  # a name in capitals
     ("Das Bild hängt schief.", "The Bild is crooked.", ["warning"]),  # kept as written: maybe untranslated
@@ -120,7 +121,7 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
 def test_a_term_is_a_noun_and_the_head_of_a_compound(tmp_path, german, english, expected):
     path = tmp_path / "begriffe.csv"
     path.write_text("Weg,way\nStärke,strength\nZeuge,witness\nPunkt,point\nFeld,field\nBall,ball\nPräsident,president\n"
-                    "Falle,trap\nSchule,school\nBildung,education\nBild,picture\n",
+                    "Falle,trap\nSchule,school\nBildung,education\nBild,picture\nHaltung,attitude\n",
                     "utf-8")
     assert [f.severity for f in terms_flags(read_glossary(path), german, english)] == expected
 

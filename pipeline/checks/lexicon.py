@@ -53,6 +53,9 @@ _GERMAN_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ENGLISH_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _PLACEHOLDERS = frozenset({"etw", "jdm", "jdn", "jds", "jd", "sb", "sth"})
 """The dictionary's stand-ins for objects: ``etw. sagen`` :: ``to say sth.``."""
+_VERB_PARTICLES = frozenset("dar fest fort her hin los weg zurück zusammen offen heim wider entgegen nieder voran vorbei weiter wieder".split())
+"""Particles of separable verbs that are no prepositions: a noun made from such a verb is no compound
+(``Offen|haltung`` is made from ``offenhalten``, ``Fest|nahme`` from ``festnehmen``)."""
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 
 
@@ -287,9 +290,9 @@ class Lexicon:
     def modifier(self, part: str) -> str:
         """The dictionary word a compound's first part is, without its linking element
         (``Verkehrs|`` → ``verkehr``, ``Massen|`` → ``massen``); empty when it is none, or a
-        preposition or other function word: ``Aus|bildung`` is made from ``ausbilden`` (to train),
-        not from ``Bildung`` (education)."""
-        if part in GERMAN_FUNCTION_WORDS:
+        preposition, another function word or a verb particle: ``Aus|bildung`` is made from
+        ``ausbilden`` (to train), not from ``Bildung`` (education)."""
+        if part in GERMAN_FUNCTION_WORDS or part in _VERB_PARTICLES:
             return ""
         return next((part[: len(part) - len(link)] for link in _LINKS if part.endswith(link) and len(part) > len(link)
                      and part[: len(part) - len(link)] in self.headwords
