@@ -157,6 +157,7 @@ def test_glosses_give_lemma_and_senses():
     assert "strategy" in lexical.gloss("Strategien").senses
     gloss = lexical.gloss("Batterieriesen")
     assert gloss.headword == "batterie + riesen" and "battery" in gloss.senses
+    assert lexicon.lemma("BILD") == "BILD" and lexical.gloss("BILD").headword == "bild"  # capitals: not bilden
 
 
 def test_confidence_uses_the_threshold():

@@ -403,7 +403,10 @@ def _known_form(lexicon: Lexicon, word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """simplemma's German lemma of the token (itself when unknown)."""
+    """simplemma's German lemma of the token (itself when unknown). A word in capitals is an
+    acronym or a name and its own lemma: simplemma takes ``BILD`` for a form of ``bilden``."""
+    if len(word) > 1 and word.isupper():
+        return word
     return _lemmatizer().lemmatize(word, lang="de")
 
 
