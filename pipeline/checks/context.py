@@ -111,7 +111,8 @@ class PairContext:
         if any(hit.found and word in GERMAN_WORD.findall(hit.german) for hit in self.term_hits):
             return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
-        if (lexical.english(word) | lexicon.name_translation_stems(word)) & self._stems_for(word):
+        translations = lexical.english(word)
+        if (translations | lexicon.name_translation_stems(word)) & self._accounting_for(translations):
             return True
         if word[:1].isupper() and lexical.english(word.lower()) & self.english_stems:
             return True  # an adjective of a name: Osmanischen Reichs ↔ Ottoman Empire
@@ -125,10 +126,10 @@ class PairContext:
                 or counterparts.misspelt(word, self.english_stems)
                 or counterparts.head_carried(word, self.spelled, self.english_stems))
 
-    def _stems_for(self, word: str) -> frozenset[str]:
-        """The English stems that may account for the word: content words only, unless all the
-        dictionary's English for it is function words (``Mai`` :: ``May``)."""
-        if lexicon.load().english(word) <= lexicon.english_function_stems():
+    def _accounting_for(self, translations: frozenset[str]) -> frozenset[str]:
+        """The English stems that may account for a word with these dictionary translations: content
+        words only, unless all its translations are function words (``Mai`` :: ``May``)."""
+        if translations <= lexicon.english_function_stems():
             return self.english_stems
         return self.english_content_stems
 
