@@ -115,6 +115,9 @@ def test_a_lexicalized_compound_does_not_hold_a_term_of_another_meaning():
     ("Das gehört zur Ausbildung.", "That is part of the training.", []),  # aus|bildung: no compound of Bildung
     ("Die Offenhaltung der Läden gilt.", "Keeping shops open applies.", []),  # from offenhalten: no Haltung
     ("Das berichtet die „Bild am Sonntag“.", "The “Bild am Sonntag” reports this.", []),  # a quoted title
+    ("\"Wir reden nicht über Regeln, bevor die Kommission die Tatsachen schafft, die niemand will\", sagte er der \"Bild am Sonntag\".",
+     "“We do not talk about rules before the Commission creates facts nobody wants,” he told the “Bild am Sonntag”.",
+     []),  # a quoted title after a quotation, both in straight quotes
     ("Er sagte zu BILD.", "He told BILD.", []),  # a name in capitals
     ("Das Bild hängt schief.", "The Bild is crooked.", ["warning"]),  # kept as written: maybe untranslated
 ])
@@ -148,23 +151,27 @@ def test_on_real_human_translations_the_glossary_rarely_cries_wolf(tmp_path):
 
 def test_a_glossary_of_ding_terms_on_the_dev_pairs():
     """A glossary of the dictionary's nouns for the dev pairs (``tools/term_glossary.py``): built for
-    all of them, and built on the first halves and tried on the second halves. The goals (≤ 1 % of
-    correct pairs flagged, ≥ 95 % of injected violations) hold for the violations, not yet for the
-    correct pairs: see the README's checks table."""
+    all of them, and built on the first halves and tried on the second halves. Built as a
+    terminologist builds one, from nouns the pairs translate consistently wherever a search finds them,
+    compounds included, it meets the goals (≤ 1 % of correct pairs flagged, ≥ 95 % of injected
+    violations caught). Built from whole words only, its terms need not hold in the pairs' compounds,
+    where the check finds them: printed beside it, see the README's checks table."""
     from tools.term_glossary import ding_glossary, evaluate_terms
 
     halves = dev_halves()
     everything = [pair for first, second in halves.values() for pair in (*first, *second)]
-    built = ding_glossary(everything, "dev pairs")
-    figures = evaluate_terms(built, everything)
+    figures = evaluate_terms(ding_glossary(everything, "dev pairs"), everything)
     report(figures.line("built for all dev pairs"))
     assert figures.entries >= 200 and figures.caught >= 0.95 * figures.tried, figures
-    assert figures.flagged <= 0.06 * figures.pairs, figures
+    assert figures.flagged <= 0.01 * figures.pairs, figures
+    whole_words = evaluate_terms(ding_glossary(everything, "dev pairs", compounds=False), everything)
+    report(whole_words.line("built for all dev pairs, consistency judged on whole words only"))
+    assert whole_words.caught >= 0.95 * whole_words.tried and whole_words.flagged <= 0.06 * whole_words.pairs, whole_words
     fitted = ding_glossary([pair for first, _ in halves.values() for pair in first], "first halves")
     for name, (_, second) in halves.items():
         held_out = evaluate_terms(fitted, second)
         report(held_out.line(f"built on the first halves, tried on {name}'s second half"))
-        assert held_out.caught >= 0.95 * held_out.tried and held_out.flagged <= 0.16 * held_out.pairs, held_out
+        assert held_out.caught >= 0.95 * held_out.tried and held_out.flagged <= 0.12 * held_out.pairs, held_out
 
 
 @pytest.mark.parametrize("name, content, message", [

@@ -19,7 +19,9 @@ from pipeline.text import GERMAN_WORD
 
 DESCRIPTION = "a glossary term's German is in the pair and the English uses none of its approved variants, or a forbidden one"
 _ENGLISH_WORD = re.compile(r"[^\W_]+")
-_QUOTED = re.compile(r"[„“\"»«]([^„“”\"»«]{1,80})[“”\"«»]")
+_QUOTED = re.compile(r"[„“\"»«]([^„“”\"»«]*)[“”\"«»]")
+_TITLE = 80
+"""Letters a quoted title has at most; a longer quotation is speech, not a name."""
 _MIN_MODIFIER = 3
 """Letters a compound's modifier has at least (``Konzern|vorstand``)."""
 _PROBE = 4
@@ -150,7 +152,7 @@ def _kept_name(german: str, term: Term, source: str, target: str) -> bool:
         if not re.search(rf"(?<!\w){re.escape(german)}(?!\w)", target, re.I):
             return False
         return (german.isupper() or re.search(rf"(?<!\w){re.escape(german)}\.[a-z]{{2,}}\b", source) is not None
-                or any(german in quoted for quoted in _QUOTED.findall(source)))
+                or any(german in quoted and len(quoted) <= _TITLE for quoted in _QUOTED.findall(source)))
     pattern = r"[\s-]".join(re.escape(part) for part in re.split(r"[\s-]+", german))
     return re.search(rf"(?<!\w){pattern}(?!\w)", target) is not None
 
