@@ -102,6 +102,24 @@ def test_german_negations_that_english_says_otherwise_are_not_flagged():
         assert "negation" not in checks(source, target), (source, target)
 
 
+@pytest.mark.parametrize("source, target, flagged", [
+    ("Das wäre nicht nur teuer, sondern auch falsch.", "It would only be expensive but also wrong.", "error"),
+    ("Das wäre nicht nur teuer, sondern auch falsch.", "It would not only be expensive but also wrong.", None),
+    # an implicit negation that translates another German word stands for no nicht
+    ("Er weigerte sich zu glauben, dass sie nicht mehr kommt.", "He refused to believe that she comes.", "error"),
+    ("Er weigerte sich zu glauben, dass sie nicht mehr kommt.", "He refused to believe that she no longer comes.", None),
+    ("Sie spielten ohne ihn und sind nicht zu schlagen.", "They played without him and can be beaten.", "error"),
+    ("Die Absage kam nicht überraschend, aber wir können sie nicht akzeptieren.",
+     "The cancellation did come as a surprise, but we cannot accept it.", "warning"),
+    # what the negation negates may carry it in English
+    ("Das Treffen war nicht genehmigt.", "The meeting was unauthorized.", None),
+    ("Die Rennen werden nicht stattfinden.", "The races are cancelled.", None),
+])
+def test_english_negations_that_say_another_german_word_stand_for_no_nicht(source, target, flagged):
+    severities = [f.severity for f in check_pair(source, target) if f.check == "negation"]
+    assert severities == ([flagged] if flagged else []), severities
+
+
 def test_names_allow_translations_possessives_and_exonyms():
     for source, target in [("Deutschland wächst.", "Germany is growing."), ("Clintons Rede", "Clinton's speech"),
                            ("Er flog nach Peking.", "He flew to Beijing."), ("in München", "in Munich"),

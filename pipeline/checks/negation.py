@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
+from pipeline.checks import lexicon
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import ERROR, WARNING
 from pipeline.model import Flag
+from pipeline.text import GERMAN_WORD
 
 DESCRIPTION = "a negation (nicht, kein, nie …) is lost or added in the English"
 
@@ -31,18 +33,56 @@ _GERMAN_NOT_SO = re.compile(r"\bnicht\s+(?:so|allzu|sonderlich|besonders|ganz\s+
 """``nicht so extrem`` ↔ ``less extreme``: a degree, said in English with ``less``."""
 
 
+_NOT_ONLY_LOST = re.compile(r"(?<!\bnot )(?<!n['’]t )\bonly\b(?=.*\bbut\b)", re.I)
+"""``only … but (also)`` with no ``not`` before ``only``: the English of ``nicht nur … sondern`` lost its negation."""
+
+
+_NEGATED_SPAN = 3
+"""Words after a German negation that it may negate as one English word (``nicht bewusst`` ↔ ``unaware``)."""
+
+
+def _english_negations(pair: PairContext) -> tuple[list[str], list[str]]:
+    """The English's explicit negations less one ``without`` for each German ``ohne``, and its
+    implicit ones (``refused``, ``unable``, ``cancelled``) less those that translate a German word of
+    the pair (``weigerte`` ↔ ``refused``, ``Absage`` ↔ ``cancellation``, ``ahnungslos`` ↔
+    ``clueless``): such a word says the German word, and cannot stand for a ``nicht`` as well. A word
+    right after a negation is what it negates, and its English may carry the negation (``nicht
+    genehmigt`` ↔ ``unauthorized``, ``nicht stattfinden`` ↔ ``cancelled``)."""
+    lexical = lexicon.load()
+    words = GERMAN_WORD.findall(pair.source)
+    negated = {k for i, word in enumerate(words) if _GERMAN.fullmatch(word) for k in range(i + 1, i + 1 + _NEGATED_SPAN)}
+    translated = {stem for i, word in enumerate(words) if i not in negated and not _GERMAN.fullmatch(word)
+                  for stem in lexical.english(word)}
+    explicit = _ENGLISH.findall(pair.target)
+    for _ in re.findall(r"\bohne\b", pair.source, re.I):  # a function word: the dictionary gives it no English
+        explicit = _without_one(explicit)
+    implicit = [m.group() for m in _ENGLISH_IMPLICIT.finditer(pair.target)
+                if " " in m.group() or not lexicon.english_stems(m.group().lower()) & translated]
+    return explicit, implicit
+
+
+def _without_one(negations: list[str]) -> list[str]:
+    """The negations less one ``without``, where there is one."""
+    at = next((i for i, word in enumerate(negations) if word.lower() == "without"), None)
+    return negations if at is None else negations[:at] + negations[at + 1:]
+
+
 def run(pair: PairContext) -> list[Flag]:
     german = _GERMAN.findall(_GERMAN_IDIOMS.sub(" ", pair.source))
     if german and _GERMAN_NOT_SO.search(pair.source) and re.search(r"\bless\b", pair.target, re.I):
         german.remove(next(word for word in german if word.lower() == "nicht"))
-    english = _ENGLISH.findall(pair.target)
+    if re.search(r"\bnicht\s+nur\b.*\bsondern\b", pair.source, re.I) and _NOT_ONLY_LOST.search(pair.target):
+        return [Flag("negation", ERROR, "the German says “nicht nur … sondern” (not only … but) and the English "
+                                        "“only … but” without its “not”: the meaning is changed", ("nicht nur",), ("only",))]
+    english, implicit = _english_negations(pair)
     shown = ", ".join(dict.fromkeys(w.lower() for w in german))
-    if german and not english and not _ENGLISH_IMPLICIT.search(pair.target):
+    if german and not english and not implicit:
         return [Flag("negation", ERROR, f"the German is negated ({shown}) but the English has no negation "
                                         f"(not, no, never …): the meaning may be reversed", tuple(dict.fromkeys(german)), ())]
-    if len(german) >= 2 and len(english) < len(german) and not _ENGLISH_IMPLICIT.search(pair.target):
+    if len(german) >= 2 and len(english) < len(german) and not implicit:
         return [Flag("negation", WARNING, f"the German has {len(german)} negations ({shown}) but the English only "
                                           f"{len(english)}: one may be lost", tuple(dict.fromkeys(german)), ())]
+    english = _ENGLISH.findall(pair.target)
     if english and not german and not _GERMAN_IDIOMS.search(pair.source) and not _GERMAN_IMPLICIT.search(pair.source):
         shown = ", ".join(dict.fromkeys(w.lower() for w in english))
         return [Flag("negation", WARNING, f"the English is negated ({shown}) but the German has no negation: "
