@@ -120,6 +120,19 @@ def test_english_negations_that_say_another_german_word_stand_for_no_nicht(sourc
     assert severities == ([flagged] if flagged else []), severities
 
 
+@pytest.mark.parametrize("source, target, flagged", [
+    ("Mit ihrer \"How dare you?\"-Rede blieb sie in Erinnerung.", "With her “How dare you” speech she is remembered.",
+     ("punctuation", "warning")),  # a quoted title's question mark: not a question of the sentence
+    ("„Kommst du?“, fragte er.", "“You are coming,” he asked.", ("punctuation", "error")),
+    ("Im Winter 1968/69 kam der Hit.", "In the winter of 1968/1969 came the hit.", None),  # a span of years
+    ("Die Saison 2019/20 endete.", "The 2019-2020 season ended.", None),
+    ("Im Winter 1968/69 kam der Hit.", "In the winter of 1968/1970 came the hit.", ("numbers", "error")),
+])
+def test_titles_and_spans_of_years_are_read_as_written(source, target, flagged):
+    found = [(f.check, f.severity) for f in check_pair(source, target) if f.check in ("punctuation", "numbers")]
+    assert found == ([flagged] if flagged else []), found
+
+
 def test_names_allow_translations_possessives_and_exonyms():
     for source, target in [("Deutschland wächst.", "Germany is growing."), ("Clintons Rede", "Clinton's speech"),
                            ("Er flog nach Peking.", "He flew to Beijing."), ("in München", "in Munich"),

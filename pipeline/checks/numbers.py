@@ -76,8 +76,20 @@ def _without_roads(text: str, source: str) -> str:
     return _ROAD.sub(lambda m: " " if m[1] + m[2] in names else m.group(), text)
 
 
+_YEAR_RANGE = re.compile(r"\b(?P<century>1[5-9]|20)(?P<year>\d{2})(?P<between>\s*[/–-]\s*)(?P<end>\d{2})(?![\d.,])")
+"""A span of years whose end is written with two digits (``1968/69``, ``2019-20``)."""
+
+
+def _full_years(text: str) -> str:
+    """``1968/69`` as ``1968/1969``, on either side: an English ``1968/1969`` is the same span."""
+    def full(match: re.Match) -> str:
+        century = int(match["century"]) + (int(match["end"]) < int(match["year"]))
+        return f"{match['century']}{match['year']}{match['between']}{century}{match['end']}"
+    return _YEAR_RANGE.sub(full, text)
+
+
 def _german_numbers(text: str) -> list[_Number]:
-    text = _without_roads(text, text)
+    text = _full_years(_without_roads(text, text))
     found = [_Number(m.group(), frozenset({int(m["hour"]) * 60 + int(m["minute"] or 0)}
                                           | ({float(m["hour"])} if m["minute"] is None else set())))
              for m in _GERMAN_TIME.finditer(text)]
@@ -97,7 +109,7 @@ _ROAD = re.compile(r"\b([A-Z]{1,2})\s?-?(\d+)\b")
 
 
 def english_numbers(text: str, source: str = "") -> list[_Number]:
-    text = _without_roads(text, source)
+    text = _full_years(_without_roads(text, source))
     found = []
     for match in _HOUR.finditer(text):
         hour = int(match[1]) % 12 + (12 if (match[2] or "").lower() == "p" else 0)

@@ -17,7 +17,11 @@ def run(pair: PairContext) -> list[Flag]:
     source, target = pair.source, pair.target
     flags = []
     if "?" in source and "?" not in target:
-        flags.append(Flag("punctuation", ERROR, "the German asks a question (?) but the English does not", ("?",), ()))
+        if "?" in _TITLE_QUESTION.sub(" ", source):
+            flags.append(Flag("punctuation", ERROR, "the German asks a question (?) but the English does not", ("?",), ()))
+        else:
+            flags.append(Flag("punctuation", WARNING, "a quoted title in the German ends in a question mark the English "
+                                                      "does not have", ("?",), ()))
     if "!" in source and "!" not in target:
         flags.append(Flag("punctuation", WARNING, "the German has an exclamation mark (!) but the English does not", ("!",), ()))
     if _quotes_speech(source) and not any(q in target for q in _QUOTES) and not _ASCII_SINGLE_QUOTE.search(target):
@@ -34,6 +38,11 @@ sentence (not at its start or after a colon, where speech begins), is a title or
 „Lachsfischen im Jemen“), which English sets in italics, without quotation marks."""
 
 
+_TITLE_QUESTION = re.compile(r"(?<=\w\s)[„“\"»«‚‘›‹](?:[^„“”\"»«‚‘’›‹\s]+\s){0,%d}[^„“”\"»«‚‘’›‹\s]*\?[“”\"«»‘’‹›](?=-?\w|\s+\w)" % (TITLE_WORDS - 1))
+"""A question quoted as a title in the middle of a sentence (``die „How dare you?“-Rede``, ``der Film „Wer ist
+Hanna?“ läuft``): not a question of the sentence; English may drop its marks and the question mark with them."""
+
+
 def _quotes_speech(text: str) -> bool:
     """Quotation marks around more than a title: a quotation, or marks this pattern cannot pair."""
     if not any(q in text for q in _QUOTES):
@@ -41,6 +50,7 @@ def _quotes_speech(text: str) -> bool:
     quoted = list(_QUOTED.finditer(text))
     if not quoted:
         return True
-    return any(len(match[1].split()) > TITLE_WORDS or re.search(r"[,.!?;:]", match[1])
+    return any(len(match[1].split()) > TITLE_WORDS
+               or re.search(r"[,.!?;:]", match[1][:-1] if _TITLE_QUESTION.match(text, match.start()) else match[1])
                or not text[: match.start()].strip() or text[: match.start()].rstrip().endswith(":")
                for match in quoted)
