@@ -165,6 +165,14 @@ def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(sourc
     ("Er reiste in die Ukraine.", "He travelled to the country."),  # Ding's "in the Ukraine" is no common word
     ("Gestern rief Frank an.", "Yesterday he called."),  # a given name alone (frank: candid)
     ("Trainer Klopp lobte die Mannschaft.", "The coach praised the team."),  # not the verb kloppen
+    ("Das wies der Anwalt, Javier Tebas, zurück.", "This was rejected by the lawyer, Tebas."),  # lawyer is no slip of Javier
+    ("Das sei geplant, sagte Walter.", "That is planned, they want to say."),  # no demonym: walten (want) is no city
+    ("Das berichtete die New York Times.", "This was reported by the New Times."),  # New York's English "New" is New's
+    ("Danach verabschiedete North Carolina das Gesetz.", "Then Carolina passed the law."),
+    ("Das sagte Heil der Zeitung.", "He said that to the newspaper."),  # after a verb of saying (Heil: salvation)
+    ("Im Landkreis Hof stiegen die Zahlen.", "In the county the numbers rose."),  # after a noun of place (Hof: yard)
+    ("Das Fest in Bad Kissingen fiel aus.", "The festival in Kissingen was cancelled."),  # Bad before a place's name
+    ("Zuvor kam es in Portland zu Zusammenstößen.", "Clashes had come before."),  # an Land kommen: come is no Port|land
 ])
 def test_names_that_are_also_words_are_still_names(source, target):
     assert "names" in checks(source, target)

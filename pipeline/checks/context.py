@@ -95,13 +95,15 @@ class PairContext:
     def _particles(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m[1].lower() for m in _SEPARATED_PARTICLE.finditer(self.source)))
 
-    def covers(self, word: str) -> bool:
+    def covers(self, word: str, besides: frozenset[str] = frozenset()) -> bool:
         """The English has a counterpart of the German word: itself (or without a genitive s),
         a cognate sharing its first five letters (also as ``counterparts.transliterated`` spells both:
         ``mazedonisch`` ~ ``Macedonian``, ``Wladimir`` ~ ``Vladimir``), the glossary's English, one of its dictionary
         translations (of a phrase it is part of, of the whole particle verb when its particle
         stands at the clause end), or what ``counterparts`` finds (initials, an English word German
-        borrowed, a slip, a compound's head)."""
+        borrowed, a slip, a compound's head). ``besides``: English stems that cannot account for the
+        word through the dictionary, the English of a name's neighbours (``New`` for ``York``, whose
+        dictionary entry is ``New York``)."""
         english, prefixes = self._english_forms
         lower = word.lower()
         if (lower in english or lower.rstrip("s") in english
@@ -112,12 +114,13 @@ class PairContext:
             return True  # the glossary's English for a term the word is part of
         lexical = lexicon.load()
         translations = lexical.english(word)
-        if (translations | lexicon.name_translation_stems(word)) & self._accounting_for(translations):
+        if (translations | lexicon.name_translation_stems(word)) & (self._accounting_for(translations) - besides):
             return True
-        if word[:1].isupper() and lexical.english(word.lower()) & self.english_stems:
+        stems = self.english_stems - besides
+        if word[:1].isupper() and lexical.english(word.lower()) & stems:
             return True  # an adjective of a name: Osmanischen Reichs ↔ Ottoman Empire
         phrases = self._phrase_english
-        if (phrases.get(lower, frozenset()) | phrases.get(lexicon.lemma(word).lower(), frozenset())) & self.english_stems:
+        if (phrases.get(lower, frozenset()) | phrases.get(lexicon.lemma(word).lower(), frozenset())) & stems:
             return True  # a word of a dictionary phrase: spielt keine Rolle ↔ won't matter
         if any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles):
             return True

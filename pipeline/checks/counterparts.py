@@ -58,12 +58,15 @@ def respelled(name: str, target: str) -> bool:
     """The English has the name spelt a slip or two apart (``Subanto`` ~ ``Subianto``, ``Ullrich`` ~
     ``Ulrich``, ``Cäsar`` ~ ``César``, ``Corona`` ~ ``corna``): a typing slip on either side, or a
     variant spelling of the name. One slip in names of five letters or more, two from
-    ``_TWO_SLIPS`` letters: shorter names have too many neighbours."""
+    ``_TWO_SLIPS`` letters: shorter names have too many neighbours. The English word is capitalized
+    or no English word the dictionary knows (``corna``; ``lawyer`` is no ``Javier``)."""
     spelling = transliterated(name)
     if len(spelling) < _MIN_RESPELLED:
         return False
     slips = 2 if len(spelling) >= _TWO_SLIPS else 1
-    candidates = {transliterated(word) for word in re.findall(r"\w+", target) if len(word) >= _MIN_RESPELLED}
+    vocabulary = lexicon.load().english_vocabulary
+    candidates = {transliterated(word) for word in re.findall(r"\w+", target) if len(word) >= _MIN_RESPELLED
+                  and (word[:1].isupper() or lexicon.english_stem(word.lower()) not in vocabulary)}
     return any(abs(len(word) - len(spelling)) <= slips and edit_distance(spelling, word, transpositions=True) <= slips
                for word in candidates)
 
@@ -93,14 +96,17 @@ def misspelt(word: str, english_stems: frozenset[str]) -> bool:
 
 def head_carried(word: str, spelled_english: frozenset[str], english_stems: frozenset[str]) -> bool:
     """A compound of a dictionary word and a name-like head (``Ost|melanesier`` ↔ ``eastern
-    Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head, or a translation of it."""
+    Melanesians``, ``Steißbein|teratom`` ↔ ``teratoma``): the English has the head, or a one-word
+    sense of it (not any word of its phrases: ``an Land kommen`` :: ``to come ashore`` does not make
+    ``come`` carry ``Port|land``)."""
     if len(word) > _MAX_LETTERS:
         return False
     parts = [rest for _, rest in _parts(word) if len(rest) >= 4]
     if not parts:
         return False
     lexical = lexicon.load()
-    return any(transliterated(rest)[:5] in spelled_english or lexical.english(rest) & english_stems for rest in parts)
+    return any(transliterated(rest)[:5] in spelled_english or set(lexical.one_word.get(rest, "").split()) & english_stems
+               for rest in parts)
 
 
 _GERMAN_ENDINGS = ("en", "n", "e", "s", "es", "er", "ern", "t", "et", "te", "ten")

@@ -23,7 +23,7 @@ import os
 import pickle
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.cache import cache_path, store
@@ -43,6 +43,7 @@ GERMAN_FUNCTION_WORDS = _word_list("german_function_words.txt")
 GERMAN_LIGHT_WORDS = _word_list("german_light_words.txt")
 NAME_HEADS = _word_list("name_heads.txt")
 NAME_ENDINGS = _word_list("name_endings.txt")
+NAME_CUES = _word_list("name_cues.txt")
 GERMAN_ABBREVIATIONS = _word_list("abbreviations.txt")
 """Abbreviations that end in a period (``Chr.``, ``Anm.``), lower case, as the splitter knows them."""
 ENGLISH_FUNCTION_WORDS = _word_list("english_function_words.txt")
@@ -267,6 +268,11 @@ class Lexicon:
     one_word: dict[str, str]
     """Lower-case German headword → stems of the senses of its main entries that are one English
     word (``Hochschule`` → ``college``, ``university`` …): what a compound may be translated as whole."""
+
+    @cached_property
+    def english_vocabulary(self) -> frozenset[str]:
+        """Stems of every English word the dictionary translates to: English as it is spelt."""
+        return frozenset(stem for stems in self.translations.values() for stem in stems.split())
 
     def phrase_english(self, words: set[str]) -> dict[str, frozenset[str]]:
         """For the lower-case forms and lemmas of a sentence's words: each word of a phrase whose

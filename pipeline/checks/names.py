@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from pipeline.checks import lexicon
-from pipeline.checks.counterparts import abbreviated, respelled, transliterated
+from pipeline.checks.counterparts import abbreviated, name_run, respelled, transliterated
 from pipeline.checks.context import PairContext
 from pipeline.checks.settings import ERROR, WARNING
 from pipeline.checks.untranslated import is_acronym
@@ -48,21 +48,26 @@ def _is_name(word: str) -> bool:
 
 
 def _carried(name: str, pair: PairContext) -> bool:
-    target = pair.target
-    for form in lexicon.name_translations().get(name, ()) + (name,):
-        if re.search(rf"(?<!\w){re.escape(form)}", target, 0 if is_acronym(form) else re.I):
-            return True
-    if is_acronym(name.replace("&", "")):  # A81 ↔ A 81; or an acronym the dictionary translates (Mrd ↔ bn)
-        return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", target) or pair.covers(name)
-    if pair.covers(name):
+    if _kept(name, pair.target):
         return True
-    if respelled(name, pair.target):
+    if is_acronym(name.replace("&", "")):  # A81 ↔ A 81; or an acronym the dictionary translates (Mrd ↔ bn)
+        return re.sub(r"[\s-]", "", name.rstrip("s")) in re.sub(r"[\s-]", "", pair.target) or pair.covers(name)
+    neighbours = frozenset(lexicon.english_stem(word.lower()) for word in name_run(name, pair.source) if word != name)
+    if pair.covers(name, besides=neighbours):
         return True
     demonym = re.fullmatch(r"(\w{3,}?)(?:er|ern|erin|erinnen)", name)  # Münchner ↔ Munich, Londoner ↔ London
     if not demonym:
         return False
     stem = demonym[1]
-    return any(_carried(city, pair) for city in {stem, stem + "en", stem[:-1] + "en" if stem.endswith("n") else stem})
+    return any(_kept(city, pair.target) for city in {stem, stem + "en", stem[:-1] + "en" if stem.endswith("n") else stem})
+
+
+def _kept(name: str, target: str) -> bool:
+    """The English has the name as written, as its exonym or spelt a slip apart."""
+    for form in lexicon.name_translations().get(name, ()) + (name,):
+        if re.search(rf"(?<!\w){re.escape(form)}", target, 0 if is_acronym(form) else re.I):
+            return True
+    return respelled(name, target)
 
 
 _NAME_PHRASE = re.compile(r"(?<=[a-zäöüß,] )(?P<adjective>[A-ZÄÖÜ][a-zäöüß]+e[nrsm]?)\s+(?P<noun>[A-ZÄÖÜ][\wäöüß]+)")
@@ -122,11 +127,22 @@ def _full_names(source: str) -> set[str]:
     return after_one | {word for word in _MID_SENTENCE_WORD.findall(source) if word in GIVEN_NAMES}
 
 
+_CUED = re.compile(r"\b(?i:%s)\s+([A-ZÄÖÜ][\wäöüß]+)(?![\wäöüß-]|\s+[A-ZÄÖÜ])" % "|".join(sorted(lexicon.NAME_CUES, key=len, reverse=True)))
+
+
+def _cued_names(source: str) -> set[str]:
+    """A bare capitalized word after a verb of saying or a noun of place (``sagte Heil``, ``im
+    Landkreis Hof``, ``Bad Kissingen``: ``pipeline/data/name_cues.txt``) is a name, though the
+    dictionary knows it as a word; so is ``Bad`` before a place's name."""
+    cued = {word for word in _CUED.findall(source) if word.lower() not in lexicon.GERMAN_FUNCTION_WORDS}
+    return cued | {"Bad" for _ in re.finditer(r"\bBad\s+[A-ZÄÖÜ]", source)}
+
+
 def run(pair: PairContext) -> list[Flag]:
     acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
-    full_names = _full_names(pair.source)
+    full_names = _full_names(pair.source) | _cued_names(pair.source)
     with_period = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in with_period
                                            and (_is_name(p) or p in full_names)]))
