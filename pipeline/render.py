@@ -153,20 +153,27 @@ def _view(pair: Pair, glosses: dict[str, str] | None = None) -> PairView:
     )
 
 
+_MID_SENTENCE = re.compile(r"[\w,]\s+$")
+
+
 def glosses(brief: Brief) -> dict[str, str]:
     """The dictionary's English for every German word of the brief: ``word → "lemma: senses"``."""
     from pipeline.checks import lexicon
 
     lexical = lexicon.load()
-    found = {}
+    found: dict[str, str] = {}
+    names = set()  # capitalized mid-sentence, where the lemmatizer's verb is a guess: Klopp is no kloppen
     for pair in brief.pairs:
         for match in GERMAN_WORD.finditer(pair.segment.text):
             key = match.group().lower()
+            if _MID_SENTENCE.search(pair.segment.text, 0, match.start()) and lexicon.verb_guessed(match.group()) \
+                    and key not in lexical.headwords:
+                names.add(key)
             if key not in found and key not in lexicon.GERMAN_FUNCTION_WORDS:
                 gloss = lexical.gloss(match.group())
                 if gloss:
                     found[key] = f"{gloss.headword}: {gloss.senses}"
-    return found
+    return {key: gloss for key, gloss in found.items() if key not in names}
 
 
 def _context(brief: Brief, word_glosses: dict[str, str] | None = None, anchor: str = "",

@@ -155,3 +155,22 @@ def test_a_reviewer_fixes_the_alignment_on_the_review_page_and_the_next_build_ke
     pairs = build()
     assert [(pairs[i]["target"], pairs[i]["alignment"]["lead"]) for i in ("p3.s1", "p3.s2")] == [
         ("The fire brigade deployed 300 firefighters.", None), ("Nobody was injured.", None)]
+
+
+def test_the_review_page_glosses_no_name_as_the_verb_the_lemmatizer_guessed(tmp_path):
+    """``Klopp`` in the middle of a sentence is a name, not a form of ``kloppen`` (to bash): the review
+    page gives it no gloss; the words around it keep theirs."""
+    import re
+
+    german, english = tmp_path / "trainer.md", tmp_path / "trainer.en.md"
+    german.write_text("Der Trainer Klopp lobte die Mannschaft. Die Spieler dankten Klopp.\n", "utf-8")
+    english.write_text("The coach Klopp praised the team. The players thanked Klopp.\n", "utf-8")
+    empty = tmp_path / "no-packages"
+    empty.mkdir()
+    out = tmp_path / "out"
+    result = run_cli("brief", str(german), "--english", str(english), "--out", str(out), "--memory",
+                     str(tmp_path / "memory.sqlite"), packages_dir=empty)
+    assert result.returncode == 0, result.stderr.decode()
+    page = (out / "trainer.review.html").read_text("utf-8")
+    glosses = json.loads(re.search(r'<script type="application/json" id="glosses">(.*?)</script>', page, re.S)[1])
+    assert "klopp" not in glosses and "mannschaft" in glosses and "team" in glosses["mannschaft"]

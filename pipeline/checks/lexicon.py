@@ -416,6 +416,14 @@ def lemma(word: str) -> str:
     return _lemmatizer().lemmatize(word, lang="de")
 
 
+def verb_guessed(word: str) -> bool:
+    """The lemmatizer takes the capitalized word for a form of a verb it does not end like
+    (``Klopp`` → ``kloppen``, ``Laschet`` → ``laschen``): mid-sentence, where German capitalizes
+    no verb, the word is a name, not that verb."""
+    base = lemma(word)
+    return word[:1].isupper() and base[:1].islower() and base.endswith("n") and not word.lower().endswith("n")
+
+
 @lru_cache(maxsize=1)
 def _lemmatizer():
     """simplemma's German lemmatizer, its word list kept as a pickle beside the dictionary's:

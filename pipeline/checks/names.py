@@ -39,10 +39,7 @@ def _is_name(word: str) -> bool:
     if _punkt_orthography().get(word.lower(), 0) & _SEEN_LOWER_CASE_MID_SENTENCE:
         return False  # also written lower case: Klein, Neue
     lexical = lexicon.load()
-    base = lexicon.lemma(word)
-    if base[:1].islower() and base.endswith("n") and not word.lower().endswith("n"):
-        # a verb's lemma for a capitalized word mid-sentence (Laschet → laschen, Klopp → kloppen): the
-        # lemmatizer's guess, not the word; a name unless the dictionary knows the word as written
+    if lexicon.verb_guessed(word):  # a name unless the dictionary knows the word as written
         return word.lower() not in lexical.common and not lexical.has_common_head(word)
     return not lexical.is_common_word(word) and not lexical.has_common_head(word)
 
