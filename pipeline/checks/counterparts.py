@@ -42,8 +42,13 @@ def transliterated(word: str) -> str:
 
 def spelled(target: str) -> frozenset[str]:
     """The first five letters of each English word as ``transliterated`` spells them
-    (``PairContext.spelled`` keeps them for a pair)."""
-    return frozenset(transliterated(word)[:5] for word in re.findall(r"\w+", target))
+    (``PairContext.spelled`` keeps them for a pair), and of a capitalized word shorter than five
+    letters run on into the next: German closes up what English writes apart (``Westindischen`` ↔
+    ``West Indies``, ``Bobtail`` ↔ ``Bob Tail``)."""
+    words = re.findall(r"\w+", target)
+    closed_up = (first + second for first, second in zip(words, words[1:]) if len(first) < 5 and first[:1].isupper()
+                 and second[:1].isupper())
+    return frozenset(transliterated(word)[:5] for word in (*words, *closed_up))
 
 
 def _slips(word: str) -> set[str]:
