@@ -106,6 +106,7 @@ _NO_WORD = re.compile(r"^(?:[^\w]+$|[:;,]|\[\d{1,4}\][.,;:]?\s*$)")
 _LEADING_FOOTNOTE = re.compile(r"\[\d{1,4}\]\s+(?=\S)")
 _CLOSING = " „\"'([“”«»‘’›‹,;:"
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
+_HYPHENATED_ON = re.compile(r"[\"'“”«»‘’›‹]*-[^\W\d_]")
 _ELLIPSIS_BEFORE_CAPITAL = re.compile(r"(?:\.\.\.|…)\s+(?=[„\"'(]?[A-ZÄÖÜ])")
 
 
@@ -116,6 +117,8 @@ def _is_false_boundary(left: str, right: str) -> bool:
     letter = _FIRST_LETTER.search(right)
     if letter and letter.group().islower() and not right[: letter.start()].strip(_CLOSING):
         return True  # German sentences start with a capital: "(mit Personal!) und gute Massagen", "!“, sagte"
+    if _HYPHENATED_ON.match(right):
+        return True  # a quoted question or cry that is the first part of a compound: „How dare you?“-Rede
     first = _FIRST_WORD.match(right)
     next_word = first["word"] if first else ""
     quoted = _QUOTED_ABBREVIATION.search(left)
