@@ -174,6 +174,8 @@ def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(sourc
     ("Im Landkreis Hof stiegen die Zahlen.", "In the county the numbers rose."),  # after a noun of place (Hof: yard)
     ("Das Fest in Bad Kissingen fiel aus.", "The festival in Kissingen was cancelled."),  # Bad before a place's name
     ("Zuvor kam es in Portland zu Zusammenstößen.", "Clashes had come before."),  # an Land kommen: come is no Port|land
+    ("Er arbeitete beim BBC World Service.", "He worked for the BBC Service."),  # English the Punkt corpus quoted
+    ("Kunden zahlen für den Select-Tarif mehr.", "Customers pay more for the tariff."),
 ])
 def test_names_that_are_also_words_are_still_names(source, target):
     assert "names" in checks(source, target)

@@ -36,9 +36,9 @@ def _punkt_orthography() -> dict[str, int]:
 
 
 def _is_name(word: str) -> bool:
-    if _punkt_orthography().get(word.lower(), 0) & _SEEN_LOWER_CASE_MID_SENTENCE:
-        return False  # also written lower case: Klein, Neue
     lexical = lexicon.load()
+    if _punkt_orthography().get(word.lower(), 0) & _SEEN_LOWER_CASE_MID_SENTENCE and lexical.is_common_word(word):
+        return False  # also written lower case: Klein, Neue (not World, Select: English the corpus quoted)
     if lexicon.verb_guessed(word):  # a name unless the dictionary knows the word as written
         return word.lower() not in lexical.common and not lexical.has_common_head(word)
     return not lexical.is_common_word(word) and not lexical.has_common_head(word)
