@@ -105,6 +105,7 @@ def test_german_negations_that_english_says_otherwise_are_not_flagged():
 @pytest.mark.parametrize("source, target, flagged", [
     ("Das wäre nicht nur teuer, sondern auch falsch.", "It would only be expensive but also wrong.", "error"),
     ("Das wäre nicht nur teuer, sondern auch falsch.", "It would not only be expensive but also wrong.", None),
+    ("Das ist nicht nur teuer, sondern auch falsch.", "Cost is not the only problem, but it is also wrong.", None),
     # an implicit negation that translates another German word stands for no nicht
     ("Er weigerte sich zu glauben, dass sie nicht mehr kommt.", "He refused to believe that she comes.", "error"),
     ("Er weigerte sich zu glauben, dass sie nicht mehr kommt.", "He refused to believe that she no longer comes.", None),

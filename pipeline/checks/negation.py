@@ -33,8 +33,14 @@ _GERMAN_NOT_SO = re.compile(r"\bnicht\s+(?:so|allzu|sonderlich|besonders|ganz\s+
 """``nicht so extrem`` ↔ ``less extreme``: a degree, said in English with ``less``."""
 
 
-_NOT_ONLY_LOST = re.compile(r"(?<!\bnot )(?<!n['’]t )\bonly\b(?=.*\bbut\b)", re.I)
-"""``only … but (also)`` with no ``not`` before ``only``: the English of ``nicht nur … sondern`` lost its negation."""
+_ONLY_BUT = re.compile(r"\bonly\b(?=.*\bbut\b)", re.I)
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|n['’]t)(?:\s+\S+){0,2}\s+$", re.I)
+
+
+def _not_only_lost(target: str) -> bool:
+    """``only … but (also)`` with no ``not`` in the two words before ``only`` (``not only``, ``not the
+    only``, ``isn't only``): the English of ``nicht nur … sondern`` lost its negation."""
+    return any(not _NEGATED_BEFORE.search(target, 0, match.start()) for match in _ONLY_BUT.finditer(target))
 
 
 _NEGATED_SPAN = 3
@@ -71,7 +77,7 @@ def run(pair: PairContext) -> list[Flag]:
     german = _GERMAN.findall(_GERMAN_IDIOMS.sub(" ", pair.source))
     if german and _GERMAN_NOT_SO.search(pair.source) and re.search(r"\bless\b", pair.target, re.I):
         german.remove(next(word for word in german if word.lower() == "nicht"))
-    if re.search(r"\bnicht\s+nur\b.*\bsondern\b", pair.source, re.I) and _NOT_ONLY_LOST.search(pair.target):
+    if re.search(r"\bnicht\s+nur\b.*\bsondern\b", pair.source, re.I) and _not_only_lost(pair.target):
         return [Flag("negation", ERROR, "the German says “nicht nur … sondern” (not only … but) and the English "
                                         "“only … but” without its “not”: the meaning is changed", ("nicht nur",), ("only",))]
     english, implicit = _english_negations(pair)
