@@ -76,8 +76,8 @@ def _without_roads(text: str, source: str) -> str:
     return _ROAD.sub(lambda m: " " if m[1] + m[2] in names else m.group(), text)
 
 
-_YEAR_RANGE = re.compile(r"\b(?P<century>1[5-9]|20)(?P<year>\d{2})(?P<between>\s*[/–-]\s*)(?P<end>\d{2})(?![\d.,])")
-"""A span of years whose end is written with two digits (``1968/69``, ``2019-20``)."""
+_YEAR_RANGE = re.compile(r"\b(?P<century>1[5-9]|20)(?P<year>\d{2})(?P<between>\s*[/–-]\s*)(?P<end>\d{2})(?![\d.,]|[-/–]\d)")
+"""A span of years whose end is written with two digits (``1968/69``, ``2019-20``; not a date ``2020-12-01``)."""
 
 
 def _full_years(text: str) -> str:
