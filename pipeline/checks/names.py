@@ -124,7 +124,9 @@ def _full_names(source: str) -> set[str]:
     return after_one | {word for word in _MID_SENTENCE_WORD.findall(source) if word in GIVEN_NAMES}
 
 
-_CUED = re.compile(r"\b(?i:%s)\s+([A-ZÄÖÜ][\wäöüß]+)(?![\wäöüß-]|\s+[A-ZÄÖÜ])" % "|".join(sorted(lexicon.NAME_CUES, key=len, reverse=True)))
+_CUED = re.compile(r"\b(?i:%s)\s+([A-ZÄÖÜ][\wäöüß]+)(?![\wäöüß-]|\s+[A-ZÄÖÜ])"
+                   % "|".join(sorted(lexicon.NAME_CUES, key=len, reverse=True)))
+"""A cue word, then a capitalized word that no hyphen or capitalized word follows (that one is a title)."""
 
 
 def _cued_names(source: str) -> set[str]:

@@ -88,9 +88,9 @@ def run(pair: PairContext) -> list[Flag]:
     if len(german) >= 2 and len(english) < len(german) and not implicit:
         return [Flag("negation", WARNING, f"the German has {len(german)} negations ({shown}) but the English only "
                                           f"{len(english)}: one may be lost", tuple(dict.fromkeys(german)), ())]
-    english = _ENGLISH.findall(pair.target)
-    if english and not german and not _GERMAN_IDIOMS.search(pair.source) and not _GERMAN_IMPLICIT.search(pair.source):
-        shown = ", ".join(dict.fromkeys(w.lower() for w in english))
+    written = _ENGLISH.findall(pair.target)  # every explicit negation, a without for an ohne too
+    if written and not german and not _GERMAN_IDIOMS.search(pair.source) and not _GERMAN_IMPLICIT.search(pair.source):
+        shown = ", ".join(dict.fromkeys(w.lower() for w in written))
         return [Flag("negation", WARNING, f"the English is negated ({shown}) but the German has no negation: "
-                                          f"check that the meaning is not reversed", (), tuple(dict.fromkeys(english)))]
+                                          f"check that the meaning is not reversed", (), tuple(dict.fromkeys(written)))]
     return []

@@ -38,7 +38,8 @@ sentence (not at its start or after a colon, where speech begins), is a title or
 „Lachsfischen im Jemen“), which English sets in italics, without quotation marks."""
 
 
-_TITLE_QUESTION = re.compile(r"(?<=\w\s)[„“\"»«‚‘›‹](?:[^„“”\"»«‚‘’›‹\s]+\s){0,%d}[^„“”\"»«‚‘’›‹\s]*\?[“”\"«»‘’‹›](?=-?\w|\s+\w)" % (TITLE_WORDS - 1))
+_TITLE_QUESTION = re.compile(r"(?<=\w\s)[„“\"»«‚‘›‹](?:[^„“”\"»«‚‘’›‹\s]+\s){0,%d}[^„“”\"»«‚‘’›‹\s]*\?[“”\"«»‘’‹›]"
+                             r"(?=-?\w|\s+\w)" % (TITLE_WORDS - 1))
 """A question quoted as a title in the middle of a sentence (``die „How dare you?“-Rede``, ``der Film „Wer ist
 Hanna?“ läuft``): not a question of the sentence; English may drop its marks and the question mark with them."""
 
