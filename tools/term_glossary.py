@@ -15,7 +15,6 @@ English follows the glossary: the approved English replaced by the forbidden wor
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
