@@ -54,17 +54,18 @@ def _english_negations(pair: PairContext) -> tuple[list[str], list[str]]:
     ``clueless``): such a word says the German word, and cannot stand for a ``nicht`` as well. A word
     right after a negation is what it negates, and its English may carry the negation (``nicht
     genehmigt`` ↔ ``unauthorized``, ``nicht stattfinden`` ↔ ``cancelled``)."""
-    lexical = lexicon.load()
-    words = GERMAN_WORD.findall(pair.source)
-    negated = {k for i, word in enumerate(words) if _GERMAN.fullmatch(word) for k in range(i + 1, i + 1 + _NEGATED_SPAN)}
-    translated = {stem for i, word in enumerate(words) if i not in negated and not _GERMAN.fullmatch(word)
-                  for stem in lexical.english(word)}
     explicit = _ENGLISH.findall(pair.target)
     for _ in re.findall(r"\bohne\b", pair.source, re.I):  # a function word: the dictionary gives it no English
         explicit = _without_one(explicit)
-    implicit = [m.group() for m in _ENGLISH_IMPLICIT.finditer(pair.target)
-                if " " in m.group() or not lexicon.english_stems(m.group().lower()) & translated]
-    return explicit, implicit
+    implicit = [m.group() for m in _ENGLISH_IMPLICIT.finditer(pair.target)]
+    if not implicit:
+        return explicit, implicit
+    words = GERMAN_WORD.findall(pair.source)
+    negations = [i for i, word in enumerate(words) if _GERMAN.fullmatch(word)]
+    negated = set(negations) | {k for i in negations for k in range(i + 1, i + 1 + _NEGATED_SPAN)}
+    lexical = lexicon.load()
+    translated = {stem for i, word in enumerate(words) if i not in negated for stem in lexical.english(word)}
+    return explicit, [match for match in implicit if " " in match or not lexicon.english_stems(match.lower()) & translated]
 
 
 def _without_one(negations: list[str]) -> list[str]:
