@@ -413,22 +413,30 @@ def _align(args: argparse.Namespace) -> int:
 def _qa(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from pipeline.checks import TermIndex, check_pair
+    from pipeline.checks import TermIndex, check_pair, length_baseline
     from pipeline.glossary import read_glossary
 
     terms = TermIndex(read_glossary(args.glossary)) if args.glossary else None
-
+    pairs = []
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:
             pair = json.loads(line)
-            flags = check_pair(pair["source"], pair["target"], pair.get("score"), terms=terms)
+            source, target, score = pair["source"], pair["target"], pair.get("score")
+            if not (isinstance(source, str) and isinstance(target, str)
+                    and (score is None or isinstance(score, (int, float)))):
+                raise TypeError
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
+        pairs.append((pair.get("id"), source, target, score))
+    # The pairs are one document: their lengths are judged against its own (checks.length_baseline).
+    baseline = length_baseline((source, target) for _, source, target, _ in pairs)
+    for pair_id, source, target, score in pairs:
+        flags = check_pair(source, target, score, terms=terms, baseline=baseline)
         out = [{key: value for key, value in asdict(flag).items() if value or key in ("check", "severity", "message")}
                for flag in flags]
-        print(json.dumps({"id": pair.get("id"), "flags": out}, ensure_ascii=False), flush=True)
+        print(json.dumps({"id": pair_id, "flags": out}, ensure_ascii=False))
     return 0
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import SHARED_DATA, report, run_cli
 from tools.injection import evaluate, evaluate_verbatim
-from pipeline.checks import check_pair, lexicon
+from pipeline.checks import DEFAULT_SETTINGS, check_pair, length_baseline, lexicon
 
 HUMAN = [line.rstrip("\n").split("\t") for line in
          (Path(__file__).parent / "fixtures" / "human_pairs.tsv").read_text("utf-8").splitlines()
@@ -218,6 +218,7 @@ def test_flags_name_the_offending_text():
 # --- injected errors on real news pairs: the figures for the closing note ---------------------
 
 NEWSTEST = SHARED_DATA / "newstest2021-de-en.jsonl"
+PUD = SHARED_DATA / "ud-german-pud-half.jsonl"
 
 
 @pytest.mark.skipif(not NEWSTEST.exists(), reason="../shared/data is not beside the project")
@@ -269,6 +270,41 @@ def test_verbatim_check_on_correct_and_mangled_items():
     report(f"verbatim: {flagged} of {correct} correct pairs with a URL, address, handle, path, ISBN, version or "
            f"model number flagged; {caught} of {tried} mangled ones caught ({caught / tried:.1%})")
     assert flagged <= 0.01 * correct and caught >= 0.99 * tried
+
+
+TERSE = ("Von Juni bis August 2010 war die Sahel-Zone von einer Hungersnot betroffen.",
+         "In June to August 2010 famine struck the Sahel.")
+"""A correct PUD pair (English original) whose English runs short, as the English of that set does."""
+
+
+def test_a_documents_own_length_is_the_baseline():
+    prior = DEFAULT_SETTINGS.length_ratio_prior
+    assert length_baseline([]) == prior
+    assert length_baseline([("Kurz.", "A much longer English text than that.")]) == prior  # too short to count
+    long_german = "Der Bundestag hat heute ein neues Gesetz beschlossen."
+    one = length_baseline([(long_german, long_german[:30])])  # log(30/53) = -0.57, but one pair counts little
+    many = length_baseline([(long_german, long_german[:46])] * 200)  # log(46/53) = -0.14
+    assert prior - 0.06 < one < prior and many == pytest.approx(-0.14, abs=0.01)
+    assert length_baseline([(long_german, long_german[:20])] * 200) == pytest.approx(prior - 0.15)  # within reach
+
+
+def test_terse_english_is_judged_against_its_document():
+    alone = [f.check for f in check_pair(*TERSE, -0.3)]
+    terse_document = length_baseline([TERSE] * 40)
+    assert "omission" in alone and "omission" not in [f.check for f in check_pair(*TERSE, -0.3, baseline=terse_document)]
+
+
+@pytest.mark.skipif(not PUD.exists(), reason="../shared/data is not beside the project")
+def test_qa_reads_its_input_as_one_document():
+    """The same pair, alone and among 250 pairs of English originals, which run terser than news."""
+    pud = [(de, en) for r in map(json.loads, PUD.read_text("utf-8").splitlines())
+           for de, en in zip(r["sentences"], r["sentences_en"])][:250]
+    lines = [json.dumps({"id": "terse", "source": TERSE[0], "target": TERSE[1]})]
+    alone = json.loads(run_cli("qa", stdin=lines[0].encode()).stdout.decode())
+    lines += [json.dumps({"id": i, "source": de, "target": en}) for i, (de, en) in enumerate(pud)]
+    result = run_cli("qa", stdin="\n".join(lines).encode())
+    among = json.loads(result.stdout.decode().splitlines()[0])
+    assert [f["check"] for f in alone["flags"]] == ["omission"] and among == {"id": "terse", "flags": []}
 
 
 def test_correct_human_pairs_of_the_article_get_few_errors():

@@ -9,11 +9,12 @@ once, lazily, in ``lexicon``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from pipeline.checks import (addition, alignment, confidence, empty, length, names, negation, numbers, omission,
                              punctuation, repetition, split, terms, untranslated, verbatim)
-from pipeline.checks.context import PairContext
+from pipeline.checks.context import PairContext, log_length_ratio
 from pipeline.checks.settings import DEFAULT_SETTINGS, ERROR, WARNING, CheckSettings
 from pipeline.checks.terms import TermIndex
 from pipeline.glossary import Glossary
@@ -37,28 +38,51 @@ CHECKS = {
     "alignment": alignment,
 }
 CHECK_NAMES = tuple(CHECKS)
+_MIN_BASELINE_CHARACTERS = 20
+"""Shorter pairs (headings, captions) say little about how a document's English runs."""
 CHECK_DESCRIPTIONS = {name: module.DESCRIPTION for name, module in CHECKS.items()}
 
 __all__ = ["CHECKS", "CHECK_NAMES", "CHECK_DESCRIPTIONS", "CheckSettings", "DEFAULT_SETTINGS", "ERROR", "WARNING",
-           "TermIndex", "check", "check_pair", "summarize"]
+           "TermIndex", "check", "check_pair", "length_baseline", "summarize"]
+
+
+def length_baseline(pairs: Iterable[tuple[str, str]], settings: CheckSettings = DEFAULT_SETTINGS) -> float:
+    """A document's typical log English/German length ratio: the median over its (German, English)
+    pairs, drawn toward the prior so that a short document counts little, and kept within reach of it."""
+    ratios = sorted(log_length_ratio(source, target) for source, target in pairs
+                    if len(source) >= _MIN_BASELINE_CHARACTERS and target.strip())
+    if not ratios:
+        return settings.length_ratio_prior
+    middle = len(ratios) // 2
+    median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    weight = len(ratios) / (len(ratios) + settings.length_ratio_pull)
+    reach = settings.length_ratio_reach
+    return settings.length_ratio_prior + max(-reach, min(reach, weight * (median - settings.length_ratio_prior)))
 
 
 def check_pair(source: str, target: str, score: float | None = None,
                settings: CheckSettings = DEFAULT_SETTINGS, parts: int = 1,
-               terms: TermIndex | None = None) -> tuple[Flag, ...]:
-    """All flags for one German/English pair; ``terms``: a glossary's index (``TermIndex(glossary)``)."""
-    context = PairContext(source, target, settings, score, parts, terms=terms)
+               terms: TermIndex | None = None, baseline: float | None = None) -> tuple[Flag, ...]:
+    """All flags for one German/English pair; ``terms``: a glossary's index (``TermIndex(glossary)``);
+    ``baseline``: its document's ``length_baseline`` (without one, the prior's)."""
+    context = PairContext(source, target, settings, score, parts, terms=terms, length_baseline=baseline)
     return tuple(flag for module in CHECKS.values() for flag in module.run(context))
 
 
-def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None) -> Pair:
-    if pair.segment.verbatim:
-        return pair  # code is not translated, so there is nothing to check
+def _checked_source(pair: Pair) -> str | None:
+    """The German a pair's English is checked against, or None when nothing is checked: code is not
+    translated, and the German of a bead's later sentences goes with its first, whose English it shares."""
     aligned = pair.alignment
-    if aligned and aligned.lead:
-        return pair  # its German is checked with the first of its bead, whose English it shares
-    context = PairContext(aligned.source if aligned and aligned.source else pair.segment.text, pair.target, settings,
-                          pair.score, pair.parts, aligned, terms)
+    if pair.segment.verbatim or (aligned and aligned.lead):
+        return None
+    return aligned.source if aligned and aligned.source else pair.segment.text
+
+
+def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None, baseline: float) -> Pair:
+    source = _checked_source(pair)
+    if source is None:
+        return pair
+    context = PairContext(source, pair.target, settings, pair.score, pair.parts, pair.alignment, terms, baseline)
     if pair.origin == "missing":  # no English to check: only that it is missing
         return replace(pair, flags=tuple(alignment.run(context)))
     flags = tuple(flag for module in CHECKS.values() for flag in module.run(context))
@@ -68,9 +92,13 @@ def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None) -> Pa
 
 def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DEFAULT_SETTINGS,
           glossary: Glossary | None = None) -> tuple[AlignedParagraph, ...]:
-    """The paragraphs with every pair's flags (uncovered German words, glossary terms) filled in."""
+    """The paragraphs with every pair's flags (uncovered German words, glossary terms) filled in; the
+    lengths are judged against the document's own (``length_baseline``)."""
     terms = TermIndex(glossary) if glossary else None
-    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings, terms) for pair in paragraph.pairs))
+    checked = [(source, pair.target) for paragraph in paragraphs for pair in paragraph.pairs
+               if (source := _checked_source(pair)) is not None]
+    baseline = length_baseline(checked, settings)
+    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings, terms, baseline) for pair in paragraph.pairs))
                  for paragraph in paragraphs)
 
 

@@ -8,7 +8,6 @@ sentence appended (``tools/fit_checks.py``)."""
 
 from __future__ import annotations
 
-import math
 import re
 
 from pipeline.checks.context import EnglishWord, PairContext
@@ -46,11 +45,11 @@ def _extra_sentence(pair: PairContext) -> float:
 
 
 def features(pair: PairContext) -> tuple[float, ...]:
-    """Uncovered English content words, the longest run of them, log English/German length ratio,
-    the uncovered share of an English sentence more than the German has."""
+    """Uncovered English content words, the longest run of them, the log English/German length
+    ratio against the document's (``PairContext.relative_length``), the uncovered share of an English sentence more than the German has."""
     words = pair.english_content_words
     return (sum(not word.covered for word in words), len(_longest_run(words)),
-            math.log(max(len(pair.target), 1) / max(len(pair.source), 1)), _extra_sentence(pair))
+            pair.relative_length, _extra_sentence(pair))
 
 
 def score(pair: PairContext) -> float:

@@ -3,6 +3,7 @@ analysis (German content words and whether the English covers them), computed on
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +28,10 @@ _ENGLISH_PREFIXES = ("inter", "over", "under", "out", "counter", "mis", "multi",
 _YEAR_BEFORE_NUMBER = re.compile(r"Jahr(?:e|es)?\s+\d")
 
 
+def log_length_ratio(source: str, target: str) -> float:
+    return math.log(max(len(target), 1) / max(len(source), 1))
+
+
 @dataclass(frozen=True)
 class EnglishWord:
     text: str
@@ -46,12 +51,26 @@ class GermanWord:
 
 class PairContext:
     def __init__(self, source: str, target: str, settings: CheckSettings, score: float | None = None,
-                 parts: int = 1, alignment: Alignment | None = None, terms: TermIndex | None = None) -> None:
+                 parts: int = 1, alignment: Alignment | None = None, terms: TermIndex | None = None,
+                 length_baseline: float | None = None) -> None:
         self.source, self.target, self.settings, self.score, self.parts = source, target, settings, score, parts
+        self.length_baseline = settings.length_ratio_prior if length_baseline is None else length_baseline
+        """The document's typical log English/German length ratio (``checks.length_baseline``)."""
         self.alignment = alignment
         """The bead, when the English is an existing translation aligned to the German."""
         self.terms = terms
         """The glossary, when the build has one."""
+
+    @cached_property
+    def length_ratio(self) -> float:
+        """log English/German length (characters)."""
+        return log_length_ratio(self.source, self.target)
+
+    @cached_property
+    def relative_length(self) -> float:
+        """``length_ratio`` against the document's typical one: a document whose English is terse
+        throughout (an English original, a house style) is not missing something in every pair."""
+        return self.length_ratio - self.length_baseline
 
     @cached_property
     def term_hits(self) -> tuple[TermHit, ...]:

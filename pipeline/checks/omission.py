@@ -4,7 +4,8 @@ Each German content word is looked up in the dictionary (its form, lemma or comp
 it is covered when one of its translations, the word itself or a cognate is in the English.
 A dropped clause leaves a run of uncovered words and a shorter English, even when the length
 stays inside the length check's band. The score weighs the uncovered words, the longest run of
-them, and how much shorter the English is than usual; its weights come from clean and
+them, and how much shorter the English is than usual for its document (``checks.length_baseline``:
+English originals and house styles run terser throughout); its weights come from clean and
 clause-dropped pairs of WMT21 news (``CheckSettings.omission_*``)."""
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ DESCRIPTION = "part of the German has no counterpart in the English"
 
 
 def features(pair: PairContext) -> tuple[float, float, float, float, float]:
-    """Uncovered German content words, the longest run of them, log English/German length ratio,
-    log content-word ratio, English content words no German word accounts for (a paraphrase
+    """Uncovered German content words, the longest run of them, log English/German length ratio
+    against the document's, log content-word ratio, English content words no German word accounts for (a paraphrase
     leaves some on both sides, a dropped clause none in the English) (``tools/fit_checks.py``
     fits their weights)."""
     english_content = len(lexicon.english_content_stems(pair.target))
     return (
         len(pair.uncovered),
         len(pair.longest_uncovered_run),
-        math.log(max(len(pair.target), 1) / max(len(pair.source), 1)),
+        pair.relative_length,
         math.log((english_content + 1) / (len(pair.content_words) + 1)),
         sum(not word.covered for word in pair.english_content_words),
     )
