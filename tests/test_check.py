@@ -294,6 +294,22 @@ def test_terse_english_is_judged_against_its_document():
     assert "omission" in alone and "omission" not in [f.check for f in check_pair(*TERSE, -0.3, baseline=terse_document)]
 
 
+def test_an_omission_is_an_error_only_where_the_english_is_short():
+    """With thresholds low enough that both pairs score above them: the paraphrase of the usual length
+    stays a warning."""
+    from dataclasses import replace
+
+    settings = replace(DEFAULT_SETTINGS, omission_warning=-6.0, omission_error=-5.0)
+    german = "Sie wurde im Jahr 1975 zum geschützten Lebensraum für Tiere erklärt."
+    short = "It was declared a wildlife sanctuary in 1975."
+    usual = "In 1975, it was formally declared a wildlife sanctuary by decree."
+
+    def omission(english):
+        return [f.severity for f in check_pair(german, english, settings=settings) if f.check == "omission"]
+
+    assert omission(short) == ["error"] and omission(usual) == ["warning"]
+
+
 @pytest.mark.skipif(not PUD.exists(), reason="../shared/data is not beside the project")
 def test_qa_reads_its_input_as_one_document():
     """The same pair, alone and among 250 pairs of English originals, which run terser than news."""

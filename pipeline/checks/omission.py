@@ -46,7 +46,8 @@ def run(pair: PairContext) -> list[Flag]:
     value = score(pair)
     if value <= pair.settings.omission_warning:
         return []
-    severity = ERROR if value > pair.settings.omission_error else WARNING
+    short = pair.relative_length < pair.settings.omission_error_shorter
+    severity = ERROR if value > pair.settings.omission_error and short else WARNING
     uncovered = [word.text for word in pair.uncovered]
     covered = len(pair.content_words) - len(uncovered)
     run_words = [word.text for word in pair.longest_uncovered_run]
