@@ -5,9 +5,11 @@ German original; UD German PUD: news and Wikipedia, English original), with 5-fo
 cross-validation to check that the fit holds on pairs it did not see. The thresholds are the
 scores that a share of the correct pairs exceed (warning: 4.5 % for omission, whose errors hide
 among paraphrases, 1 % for addition, whose appended sentences stand out; error: 0.5 % and
-0.1 %). Each half is one document: its pairs' lengths are judged against the half's own
-(``checks.length_baseline``), as ``brief`` and ``qa`` judge a document's. The second halves are left
-for reporting (``tests/test_check.py``).
+0.1 %). Each pair is scored as if checked alone, its length against the prior
+(``CheckSettings.length_ratio_prior``), so that the weights serve a single pair too; ``brief`` and
+``qa`` then judge a document's lengths against its own (``checks.length_baseline``), as
+``tools/injection.py`` does with each half. The second halves are left for reporting
+(``tests/test_check.py``).
 
     python -m tools.fit_checks      # prints each fit, its folds and the settings to paste
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.checks import DEFAULT_SETTINGS, addition, length_baseline, omission
+from pipeline.checks import DEFAULT_SETTINGS, addition, omission
 from pipeline.checks.context import PairContext
 from tools.injection import INJECTORS
 
@@ -47,16 +49,15 @@ def dev_halves() -> dict[str, tuple[list[tuple[str, str, str]], list[tuple[str, 
 
 def dataset(pairs: list[tuple[str, str, str]], features, kind: str) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
-    baseline = length_baseline((de, en) for _, de, en in pairs)
     for pair_id, de, en in pairs:
-        context = PairContext(de, en, DEFAULT_SETTINGS, length_baseline=baseline)
+        context = PairContext(de, en, DEFAULT_SETTINGS)
         if not context.content_words:
             continue
         rows.append(list(features(context)))
         labels.append(0)
         broken = INJECTORS[kind](de, en, random.Random(f"{kind}:{pair_id}"))
         if broken and broken != en:
-            rows.append(list(features(PairContext(de, broken, DEFAULT_SETTINGS, length_baseline=baseline))))
+            rows.append(list(features(PairContext(de, broken, DEFAULT_SETTINGS))))
             labels.append(1)
     return np.array(rows), np.array(labels, dtype=float)
 
