@@ -140,7 +140,8 @@ def _cued_names(source: str) -> set[str]:
 def run(pair: PairContext) -> list[Flag]:
     acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
-    parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()]
+    parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()
+             and p.lower() not in lexicon.GERMAN_FUNCTION_WORDS]  # Unter-Ägypten ↔ lower Egypt
     full_names = _full_names(pair.source) | _cued_names(pair.source)
     with_period = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in with_period
