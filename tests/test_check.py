@@ -204,6 +204,14 @@ def test_glosses_give_lemma_and_senses():
     assert lexicon.lemma("BILD") == "BILD" and lexical.gloss("BILD").headword == "bild"  # capitals: not bilden
 
 
+@pytest.mark.parametrize("german, english, severity", [
+    ("Im Jahr 2012 wurde BMW der erste Kunde von CATL.", "In 2012, BMW became the first customer of the battery maker.", "error"),
+    ("Sie warf US-Präsident Trump einen bösen Blick zu.", "She gave Donald Trump the evil eye.", "warning"),  # a modifier
+])
+def test_a_missing_acronym_is_an_error_unless_it_only_modifies_a_compound(german, english, severity):
+    assert [f.severity for f in check_pair(german, english) if f.check == "names"] == [severity]
+
+
 def test_confidence_uses_the_threshold():
     assert "confidence" in checks("Ein Satz.", "A sentence.", score=-2.0)
     assert "confidence" not in checks("Ein Satz.", "A sentence.", score=-0.2)

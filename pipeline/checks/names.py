@@ -150,5 +150,8 @@ def run(pair: PairContext) -> list[Flag]:
     missing += _name_phrases(pair)
     if not missing:
         return []
-    severity = ERROR if any(is_acronym(n.replace("&", "")) for n in missing) else WARNING
+    modifiers = {m.group() for m in _ACRONYM.finditer(pair.source) if re.match(r"-\w", pair.source[m.end():])}
+    standalone = {m.group() for m in _ACRONYM.finditer(pair.source)} - modifiers
+    # an acronym that only modifies a compound (US-Präsident, EU-Kommission) leaves its head's sense
+    severity = ERROR if any(is_acronym(n.replace("&", "")) and n in standalone for n in missing) else WARNING
     return [Flag("names", severity, f"name missing in the English: {', '.join(missing)}", tuple(missing), ())]
