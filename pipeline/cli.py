@@ -413,7 +413,7 @@ def _align(args: argparse.Namespace) -> int:
 def _qa(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from pipeline.checks import TermIndex, check_pair, length_baseline
+    from pipeline.checks import TermIndex, check_pair, document_of
     from pipeline.glossary import read_glossary
 
     terms = TermIndex(read_glossary(args.glossary)) if args.glossary else None
@@ -430,10 +430,10 @@ def _qa(args: argparse.Namespace) -> int:
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
         pairs.append((pair.get("id"), source, target, score))
-    # The pairs are one document: their lengths are judged against its own (checks.length_baseline).
-    baseline = length_baseline((source, target) for _, source, target, _ in pairs)
+    # The pairs are one document (checks.document): each is judged against the others' lengths and names.
+    document = document_of((source, target) for _, source, target, _ in pairs)
     for pair_id, source, target, score in pairs:
-        flags = check_pair(source, target, score, terms=terms, baseline=baseline)
+        flags = check_pair(source, target, score, terms=terms, document=document.without(source, target))
         out = [{key: value for key, value in asdict(flag).items() if value or key in ("check", "severity", "message")}
                for flag in flags]
         print(json.dumps({"id": pair_id, "flags": out}, ensure_ascii=False))

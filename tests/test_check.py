@@ -7,7 +7,8 @@ import pytest
 
 from conftest import SHARED_DATA, report, run_cli
 from tools.injection import evaluate, evaluate_verbatim
-from pipeline.checks import DEFAULT_SETTINGS, check_pair, length_baseline, lexicon
+from pipeline.checks import DEFAULT_SETTINGS, check_pair, document_of, lexicon
+from pipeline.checks.document import kept_as_written, length_baseline
 
 HUMAN = [line.rstrip("\n").split("\t") for line in
          (Path(__file__).parent / "fixtures" / "human_pairs.tsv").read_text("utf-8").splitlines()
@@ -299,8 +300,26 @@ def test_a_documents_own_length_is_the_baseline():
 
 def test_terse_english_is_judged_against_its_document():
     alone = [f.check for f in check_pair(*TERSE, -0.3)]
-    terse_document = length_baseline([TERSE] * 40)
-    assert "omission" in alone and "omission" not in [f.check for f in check_pair(*TERSE, -0.3, baseline=terse_document)]
+    terse_document = document_of([TERSE] * 40).without(*TERSE)
+    assert "omission" in alone and "omission" not in [f.check for f in check_pair(*TERSE, -0.3, document=terse_document)]
+
+
+def test_words_a_documents_english_keeps_as_written():
+    assert kept_as_written("Heute gewann die Eintracht in Mainz.", "Today Eintracht won in Mainz.") == {"Eintracht", "Mainz"}
+    assert kept_as_written("Das Team gewann.", "Team members won.") == set()  # English capitalizes it anyway
+    assert kept_as_written("Er sagte: „Team ist alles.“", "He said: \"Team is everything.\"") == set()
+
+
+def test_a_word_the_document_keeps_as_a_name_elsewhere_is_a_name():
+    """``Eintracht`` is a word (harmony) to the dictionary; the other sentence shows it is a club here."""
+    kept = ("Am Samstag spielte die Eintracht gut.", "On Saturday, Eintracht played well.")
+    dropped = ("Danach verlor die Eintracht in Mainz.", "Afterwards, they lost in Mainz.")
+    document = document_of([kept, dropped])
+    assert document.without(*dropped).keeps("Eintracht") and not document.without(*kept).keeps("Eintracht")
+    assert "names" not in checks(*dropped)  # alone
+    flags = check_pair(*dropped, document=document.without(*dropped))
+    assert [(f.check, f.source_marks) for f in flags] == [("names", ("Eintracht",))]
+    assert "names" not in [f.check for f in check_pair(*kept, document=document.without(*kept))]
 
 
 def test_an_omission_is_an_error_only_where_the_english_is_short():

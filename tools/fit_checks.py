@@ -7,7 +7,7 @@ scores that a share of the correct pairs exceed (warning: 4.5 % for omission, wh
 among paraphrases, 1 % for addition, whose appended sentences stand out; error: 0.5 % and
 0.1 %). Each pair is scored as if checked alone, its length against the prior
 (``CheckSettings.length_ratio_prior``), so that the weights serve a single pair too; ``brief`` and
-``qa`` then judge a document's lengths against its own (``checks.length_baseline``), as
+``qa`` then judge a document's lengths against its own (``checks.document``), as
 ``tools/injection.py`` does with each half. The second halves are left for reporting
 (``tests/test_check.py``).
 

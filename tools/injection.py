@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipeline.checks import check_pair, length_baseline
+from pipeline.checks import check_pair, document_of
 
 _ENGLISH_NEGATION = re.compile(r"\s*\b(?:not|never)\b|n['’]t\b|\bno\b\s*(?=\w)", re.I)
 _GERMAN_NEGATION = re.compile(r"\b(?:nicht|kein\w*|nie|niemals|nichts|niemand\w*)\b", re.I)
@@ -135,9 +135,10 @@ def _flag_keys(flags) -> set[tuple[str, str]]:
 
 def evaluate(pairs: Sequence[tuple[str, str, str]]) -> Evaluation:
     """``pairs``: (id, German, correct English), one document: each pair, correct or broken, is
-    checked against the correct pairs' ``length_baseline``, as one faulty pair of a document would be."""
-    baseline = length_baseline((de, en) for _, de, en in pairs)
-    clean = {pair_id: check_pair(de, en, -0.3, baseline=baseline) for pair_id, de, en in pairs}
+    checked in the document of the other, correct pairs, as one faulty pair of a document would be."""
+    document = document_of((de, en) for _, de, en in pairs)
+    others = {pair_id: document.without(de, en) for pair_id, de, en in pairs}
+    clean = {pair_id: check_pair(de, en, -0.3, document=others[pair_id]) for pair_id, de, en in pairs}
     per_check: dict[str, int] = {}
     for flags in clean.values():
         for name in {flag.check for flag in flags}:
@@ -150,7 +151,7 @@ def evaluate(pairs: Sequence[tuple[str, str, str]]) -> Evaluation:
             if broken is None or broken == en:
                 continue
             tried += 1
-            found += bool(_flag_keys(check_pair(de, broken, -0.3, baseline=baseline)) - _flag_keys(clean[pair_id]))
+            found += bool(_flag_keys(check_pair(de, broken, -0.3, document=others[pair_id])) - _flag_keys(clean[pair_id]))
         caught[kind] = (found, tried)
     return Evaluation(
         pairs=len(pairs),

@@ -9,12 +9,12 @@ once, lazily, in ``lexicon``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 
 from pipeline.checks import (addition, alignment, confidence, empty, length, names, negation, numbers, omission,
                              punctuation, repetition, split, terms, untranslated, verbatim)
-from pipeline.checks.context import PairContext, log_length_ratio
+from pipeline.checks.context import PairContext
+from pipeline.checks.document import Document, document_of
 from pipeline.checks.settings import DEFAULT_SETTINGS, ERROR, WARNING, CheckSettings
 from pipeline.checks.terms import TermIndex
 from pipeline.glossary import Glossary
@@ -38,34 +38,19 @@ CHECKS = {
     "alignment": alignment,
 }
 CHECK_NAMES = tuple(CHECKS)
-_MIN_BASELINE_CHARACTERS = 20
-"""Shorter pairs (headings, captions) say little about how a document's English runs."""
 CHECK_DESCRIPTIONS = {name: module.DESCRIPTION for name, module in CHECKS.items()}
 
 __all__ = ["CHECKS", "CHECK_NAMES", "CHECK_DESCRIPTIONS", "CheckSettings", "DEFAULT_SETTINGS", "ERROR", "WARNING",
-           "TermIndex", "check", "check_pair", "length_baseline", "summarize"]
-
-
-def length_baseline(pairs: Iterable[tuple[str, str]], settings: CheckSettings = DEFAULT_SETTINGS) -> float:
-    """A document's typical log English/German length ratio: the median over its (German, English)
-    pairs, drawn toward the prior so that a short document counts little, and kept within reach of it."""
-    ratios = sorted(log_length_ratio(source, target) for source, target in pairs
-                    if len(source) >= _MIN_BASELINE_CHARACTERS and target.strip())
-    if not ratios:
-        return settings.length_ratio_prior
-    middle = len(ratios) // 2
-    median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
-    weight = len(ratios) / (len(ratios) + settings.length_ratio_pull)
-    reach = settings.length_ratio_reach
-    return settings.length_ratio_prior + max(-reach, min(reach, weight * (median - settings.length_ratio_prior)))
+           "Document", "TermIndex", "check", "check_pair", "document_of", "summarize"]
 
 
 def check_pair(source: str, target: str, score: float | None = None,
                settings: CheckSettings = DEFAULT_SETTINGS, parts: int = 1,
-               terms: TermIndex | None = None, baseline: float | None = None) -> tuple[Flag, ...]:
+               terms: TermIndex | None = None, document: Document | None = None) -> tuple[Flag, ...]:
     """All flags for one German/English pair; ``terms``: a glossary's index (``TermIndex(glossary)``);
-    ``baseline``: its document's ``length_baseline`` (without one, the prior's)."""
-    context = PairContext(source, target, settings, score, parts, terms=terms, length_baseline=baseline)
+    ``document``: what its document tells (``document_of(pairs).without(source, target)``; without
+    one, the pair is judged alone)."""
+    context = PairContext(source, target, settings, score, parts, terms=terms, document=document)
     return tuple(flag for module in CHECKS.values() for flag in module.run(context))
 
 
@@ -78,11 +63,12 @@ def _checked_source(pair: Pair) -> str | None:
     return aligned.source if aligned and aligned.source else pair.segment.text
 
 
-def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None, baseline: float) -> Pair:
+def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None, document: Document) -> Pair:
     source = _checked_source(pair)
     if source is None:
         return pair
-    context = PairContext(source, pair.target, settings, pair.score, pair.parts, pair.alignment, terms, baseline)
+    context = PairContext(source, pair.target, settings, pair.score, pair.parts, pair.alignment, terms,
+                          document.without(source, pair.target))
     if pair.origin == "missing":  # no English to check: only that it is missing
         return replace(pair, flags=tuple(alignment.run(context)))
     flags = tuple(flag for module in CHECKS.values() for flag in module.run(context))
@@ -92,13 +78,13 @@ def _checked(pair: Pair, settings: CheckSettings, terms: TermIndex | None, basel
 
 def check(paragraphs: tuple[AlignedParagraph, ...], settings: CheckSettings = DEFAULT_SETTINGS,
           glossary: Glossary | None = None) -> tuple[AlignedParagraph, ...]:
-    """The paragraphs with every pair's flags (uncovered German words, glossary terms) filled in; the
-    lengths are judged against the document's own (``length_baseline``)."""
+    """The paragraphs with every pair's flags (uncovered German words, glossary terms) filled in; each
+    pair is judged in its document (``checks.document``: its length against the document's, the words
+    the document's English keeps as names)."""
     terms = TermIndex(glossary) if glossary else None
-    checked = [(source, pair.target) for paragraph in paragraphs for pair in paragraph.pairs
-               if (source := _checked_source(pair)) is not None]
-    baseline = length_baseline(checked, settings)
-    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings, terms, baseline) for pair in paragraph.pairs))
+    document = document_of(((source, pair.target) for paragraph in paragraphs for pair in paragraph.pairs
+                            if (source := _checked_source(pair)) is not None), settings)
+    return tuple(replace(paragraph, pairs=tuple(_checked(pair, settings, terms, document) for pair in paragraph.pairs))
                  for paragraph in paragraphs)
 
 

@@ -3,12 +3,12 @@ analysis (German content words and whether the English covers them), computed on
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.checks import counterparts, lexicon
+from pipeline.checks.document import Document, alone, log_length_ratio
 from pipeline.checks.settings import CheckSettings
 from pipeline.checks.terms import TermIndex, hit
 from pipeline.model import Alignment, TermHit
@@ -26,10 +26,6 @@ _SEPARATED_PARTICLE = re.compile(
 _ENGLISH_PREFIXES = ("inter", "over", "under", "out", "counter", "mis", "multi", "mid", "post", "super", "sub")
 """Prefixes an English word may add to the translation it holds: ``intermarried`` ↔ ``heirateten``."""
 _YEAR_BEFORE_NUMBER = re.compile(r"Jahr(?:e|es)?\s+\d")
-
-
-def log_length_ratio(source: str, target: str) -> float:
-    return math.log(max(len(target), 1) / max(len(source), 1))
 
 
 @dataclass(frozen=True)
@@ -52,10 +48,10 @@ class GermanWord:
 class PairContext:
     def __init__(self, source: str, target: str, settings: CheckSettings, score: float | None = None,
                  parts: int = 1, alignment: Alignment | None = None, terms: TermIndex | None = None,
-                 length_baseline: float | None = None) -> None:
+                 document: Document | None = None) -> None:
         self.source, self.target, self.settings, self.score, self.parts = source, target, settings, score, parts
-        self.length_baseline = settings.length_ratio_prior if length_baseline is None else length_baseline
-        """The document's typical log English/German length ratio (``checks.length_baseline``)."""
+        self.document = document or alone(settings)
+        """What the pair's document tells beyond the pair (``checks.document``; alone: the prior)."""
         self.alignment = alignment
         """The bead, when the English is an existing translation aligned to the German."""
         self.terms = terms
@@ -70,7 +66,7 @@ class PairContext:
     def relative_length(self) -> float:
         """``length_ratio`` against the document's typical one: a document whose English is terse
         throughout (an English original, a house style) is not missing something in every pair."""
-        return self.length_ratio - self.length_baseline
+        return self.length_ratio - self.document.length_baseline
 
     @cached_property
     def term_hits(self) -> tuple[TermHit, ...]:

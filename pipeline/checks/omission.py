@@ -4,7 +4,7 @@ Each German content word is looked up in the dictionary (its form, lemma or comp
 it is covered when one of its translations, the word itself or a cognate is in the English.
 A dropped clause leaves a run of uncovered words and a shorter English, even when the length
 stays inside the length check's band. The score weighs the uncovered words, the longest run of
-them, and how much shorter the English is than usual for its document (``checks.length_baseline``:
+them, and how much shorter the English is than usual for its document (``checks.document``:
 English originals and house styles run terser throughout); its weights come from clean and
 clause-dropped pairs of WMT21 news (``CheckSettings.omission_*``)."""
 

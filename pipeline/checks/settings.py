@@ -26,7 +26,7 @@ class CheckSettings:
     """Mean log-probability per token below which the model was unsure (warning)."""
     length_ratio_prior: float = -0.067
     """The log English/German length ratio (characters) of a typical pair, the median of the first
-    halves of both dev sets: what a document's own median is drawn toward (``checks.length_baseline``)."""
+    halves of both dev sets: what a document's own median is drawn toward (``checks.document.length_baseline``)."""
     length_ratio_pull: float = 10.0
     """How many pairs of its own a document needs for its median to count half against the prior."""
     length_ratio_reach: float = 0.15
