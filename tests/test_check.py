@@ -245,12 +245,18 @@ def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     report(f"[{label}] " + result.table()[0])
     for line in result.table()[1:]:
         report(line)
+    if dev_set == "UD German PUD":  # also each of its documents apart, as briefs of a few sentences are
+        by_document = evaluate(dev_halves()[dev_set][half], document_key=lambda pair_id: pair_id.rsplit(".", 1)[0])
+        report(f"  by its own documents: {by_document.clean_error_rate:.1%} with an error flag, "
+               f"{by_document.clean_flag_rate:.1%} with any flag; "
+               + ", ".join(f"{kind} {caught / tried:.1%}" for kind, (caught, tried) in by_document.caught.items()
+                           if kind in ("negation", "names", "clause", "numbers", "added text")))
     # Floors a little under today's figures, so that a regression fails; the goals (≤ 2 % errors,
     # ≤ 10 % any flag, every kind ≥ 90 %) are not all met yet: see the README's checks table.
     news = dev_set == "newstest2021"
     assert result.clean_error_rate <= (0.03 if news else 0.035), result.table()
     assert result.clean_flag_rate <= (0.10 if news else 0.18), result.table()
-    floors = {"names": 0.80, "clause": 0.84, "negation": 0.9}
+    floors = {"names": 0.84, "clause": 0.84, "negation": 0.9}
     assert all(caught >= floors.get(kind, 0.9) * tried for kind, (caught, tried) in result.caught.items()), result.table()
 
 

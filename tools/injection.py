@@ -133,11 +133,16 @@ def _flag_keys(flags) -> set[tuple[str, str]]:
     return {(flag.check, flag.severity) for flag in flags}
 
 
-def evaluate(pairs: Sequence[tuple[str, str, str]]) -> Evaluation:
-    """``pairs``: (id, German, correct English), one document: each pair, correct or broken, is
-    checked in the document of the other, correct pairs, as one faulty pair of a document would be."""
-    document = document_of((de, en) for _, de, en in pairs)
-    others = {pair_id: document.without(de, en) for pair_id, de, en in pairs}
+def evaluate(pairs: Sequence[tuple[str, str, str]], document_key: Callable[[str], str] | None = None) -> Evaluation:
+    """``pairs``: (id, German, correct English); ``document_key``: the document a pair's id belongs to
+    (without it, all pairs are one). Each pair, correct or broken, is checked in the document of the
+    other, correct pairs, as one faulty pair of a document would be."""
+    key = document_key or (lambda pair_id: "")
+    members: dict[str, list[tuple[str, str]]] = {}
+    for pair_id, de, en in pairs:
+        members.setdefault(key(pair_id), []).append((de, en))
+    documents = {name: document_of(texts) for name, texts in members.items()}
+    others = {pair_id: documents[key(pair_id)].without(de, en) for pair_id, de, en in pairs}
     clean = {pair_id: check_pair(de, en, -0.3, document=others[pair_id]) for pair_id, de, en in pairs}
     per_check: dict[str, int] = {}
     for flags in clean.values():
