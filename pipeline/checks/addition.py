@@ -46,7 +46,8 @@ def _extra_sentence(pair: PairContext) -> float:
 
 def features(pair: PairContext) -> tuple[float, ...]:
     """Uncovered English content words, the longest run of them, the log English/German length
-    ratio against the document's (``PairContext.relative_length``), the uncovered share of an English sentence more than the German has."""
+    ratio against the document's (``PairContext.relative_length``), the uncovered share of an
+    English sentence more than the German has."""
     words = pair.english_content_words
     return (sum(not word.covered for word in words), len(_longest_run(words)),
             pair.relative_length, _extra_sentence(pair))

@@ -1,8 +1,8 @@
 """What the checks know of a pair's document beyond the pair: how long its English runs against its
 German, and which capitalized German words its English keeps as written elsewhere.
 
-A document is a brief (``checks.check``), the whole input of ``qa``, or a dev set's half in the
-evaluation (``tools/injection.py``). Both facts are a document's house style: English originals run
+A document is a brief (``checks.check``), the whole input of ``qa``, or a group of pairs in the
+evaluation (``tools/injection.py``: a dev set's half, a PUD document). Both facts are a document's house style: English originals run
 terser than translations throughout (PUD's by 7–10 %), and a word a translator keeps as written in
 one sentence (``Eintracht``, ``Bundesliga``, ``Heil``) is a name there in the next, though the
 dictionary knows it as a word."""
@@ -22,7 +22,8 @@ _MIN_BASELINE_CHARACTERS = 20
 """Shorter pairs (headings, captions) say little about how a document's English runs."""
 _CAPITALIZED = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?![\w-])")
 _OPENERS = set(".!?:;„“”\"«»(") | {""}
-"""What may come before a word that English capitalizes whatever it is: nothing, a sentence's end, a quotation mark."""
+"""What may come before a word that English capitalizes whatever it is: nothing, a sentence's end,
+a quotation mark."""
 
 
 def log_length_ratio(source: str, target: str) -> float:

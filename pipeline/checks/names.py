@@ -3,8 +3,8 @@
 know it as a common word (``Shenyang``, ``Rogers``) or knows it only with capitalized English
 (``Deutschland`` ↔ ``Germany``, ``April``), and so are a common given name mid-sentence
 (``Frank``), the word after it (``Horst Seehofer``) and a word the document's English keeps as
-written in another sentence (``Eintracht``, ``Heil``: ``checks.document``). It counts as carried when the English has
-it, its possessive (``Clintons`` ↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``:
+written in another sentence (``Eintracht``, ``Heil``: ``checks.document``). It counts as carried
+when the English has it, its possessive (``Clintons`` ↔ ``Clinton's``), a known exonym (``Peking`` ↔ ``Beijing``:
 ``pipeline/data/name_translations.txt``), the name spelt a slip apart (``Ullrich`` ↔ ``Ulrich``,
 ``Cäsar`` ↔ ``César``), or anything ``PairContext.covers`` accepts: its spelling in English
 (``Wladimir`` ↔ ``Vladimir``), a dictionary translation, the initials of a name of several words,
@@ -143,7 +143,8 @@ def run(pair: PairContext) -> list[Flag]:
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()
              and p.lower() not in lexicon.GERMAN_FUNCTION_WORDS]  # Unter-Ägypten ↔ lower Egypt
-    full_names = _full_names(pair.source) | _cued_names(pair.source) | {p for p in parts if pair.document.keeps(p)}
+    full_names = (_full_names(pair.source) | _cued_names(pair.source)
+                  | {p for p in parts if pair.document.keeps(p)})
     with_period = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in with_period
                                            and (_is_name(p) or p in full_names)]))

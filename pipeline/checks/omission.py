@@ -22,9 +22,9 @@ DESCRIPTION = "part of the German has no counterpart in the English"
 
 def features(pair: PairContext) -> tuple[float, float, float, float, float]:
     """Uncovered German content words, the longest run of them, log English/German length ratio
-    against the document's, log content-word ratio, English content words no German word accounts for (a paraphrase
-    leaves some on both sides, a dropped clause none in the English) (``tools/fit_checks.py``
-    fits their weights)."""
+    against the document's, log content-word ratio, English content words no German word accounts
+    for (a paraphrase leaves some on both sides, a dropped clause none in the English)
+    (``tools/fit_checks.py`` fits their weights)."""
     english_content = len(lexicon.english_content_stems(pair.target))
     return (
         len(pair.uncovered),
