@@ -2,10 +2,10 @@
 German, and which capitalized German words its English keeps as written elsewhere.
 
 A document is a brief (``checks.check``), the whole input of ``qa``, or a group of pairs in the
-evaluation (``tools/injection.py``: a dev set's half, a PUD document). Both facts are a document's house style: English originals run
-terser than translations throughout (PUD's by 7–10 %), and a word a translator keeps as written in
-one sentence (``Eintracht``, ``Bundesliga``, ``Heil``) is a name there in the next, though the
-dictionary knows it as a word."""
+evaluation (``tools/injection.py``: a dev set's half, a PUD document). Both facts are a document's
+house style: English originals run terser than translations throughout (PUD's by 7–10 %), and a
+word a translator keeps as written in one sentence (``Eintracht``, ``Bundesliga``, ``Heil``) is a
+name there in the next, though the dictionary knows it as a word."""
 
 from __future__ import annotations
 
