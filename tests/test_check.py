@@ -325,6 +325,7 @@ def test_a_word_the_document_keeps_as_a_name_elsewhere_is_a_name():
     assert "names" not in checks(*dropped)  # alone
     flags = check_pair(*dropped, document=document.without(*dropped))
     assert [(f.check, f.source_marks) for f in flags] == [("names", ("Eintracht",))]
+    assert "kept as written in another sentence" in flags[0].message  # why a word is taken for a name
     assert "names" not in [f.check for f in check_pair(*kept, document=document.without(*kept))]
 
 

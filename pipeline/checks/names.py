@@ -143,8 +143,9 @@ def run(pair: PairContext) -> list[Flag]:
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()
              and p.lower() not in lexicon.GERMAN_FUNCTION_WORDS]  # Unter-Ägypten ↔ lower Egypt
-    full_names = (_full_names(pair.source) | _cued_names(pair.source)
-                  | {p for p in parts if pair.document.keeps(p)})
+    full_names = _full_names(pair.source) | _cued_names(pair.source)
+    kept_elsewhere = {p for p in parts if pair.document.keeps(p) and p not in full_names and not _is_name(p)}
+    full_names |= kept_elsewhere
     with_period = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in with_period
                                            and (_is_name(p) or p in full_names)]))
@@ -156,4 +157,6 @@ def run(pair: PairContext) -> list[Flag]:
     standalone = {m.group() for m in _ACRONYM.finditer(pair.source)} - modifiers
     # an acronym that only modifies a compound (US-Präsident, EU-Kommission) leaves its head's sense
     severity = ERROR if any(is_acronym(n.replace("&", "")) and n in standalone for n in missing) else WARNING
-    return [Flag("names", severity, f"name missing in the English: {', '.join(missing)}", tuple(missing), ())]
+    named = ", ".join(f"{name} (a name here: kept as written in another sentence's English)"
+                      if name in kept_elsewhere else name for name in missing)
+    return [Flag("names", severity, f"name missing in the English: {named}", tuple(missing), ())]
