@@ -208,6 +208,7 @@ def test_glosses_give_lemma_and_senses():
 @pytest.mark.parametrize("german, english, severity", [
     ("Im Jahr 2012 wurde BMW der erste Kunde von CATL.", "In 2012, BMW became the first customer of the battery maker.", "error"),
     ("Sie warf US-Präsident Trump einen bösen Blick zu.", "She gave Donald Trump the evil eye.", "warning"),  # a modifier
+    ("Die EU und die EU-Kommission einigten sich.", "The Commission agreed.", "error"),  # standing alone once too
 ])
 def test_a_missing_acronym_is_an_error_unless_it_only_modifies_a_compound(german, english, severity):
     assert [f.severity for f in check_pair(german, english) if f.check == "names"] == [severity]

@@ -139,7 +139,8 @@ def _cued_names(source: str) -> set[str]:
 
 
 def run(pair: PairContext) -> list[Flag]:
-    acronyms = [m.group() for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
+    acronym_matches = [m for m in _ACRONYM.finditer(pair.source) if is_acronym(m.group().replace("&", ""))]
+    acronyms = [m.group() for m in acronym_matches]
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()
              and p.lower() not in lexicon.GERMAN_FUNCTION_WORDS]  # Unter-Ägypten ↔ lower Egypt
@@ -153,10 +154,9 @@ def run(pair: PairContext) -> list[Flag]:
     missing += _name_phrases(pair)
     if not missing:
         return []
-    modifiers = {m.group() for m in _ACRONYM.finditer(pair.source) if re.match(r"-\w", pair.source[m.end():])}
-    standalone = {m.group() for m in _ACRONYM.finditer(pair.source)} - modifiers
-    # an acronym that only modifies a compound (US-Präsident, EU-Kommission) leaves its head's sense
-    severity = ERROR if any(is_acronym(n.replace("&", "")) and n in standalone for n in missing) else WARNING
+    # an acronym that only modifies compounds (US-Präsident, EU-Kommission) leaves their heads' sense
+    standalone = {m.group() for m in acronym_matches if not re.match(r"-\w", pair.source[m.end():])}
+    severity = ERROR if any(name in standalone for name in missing) else WARNING
     named = ", ".join(f"{name} (a name here: kept as written in another sentence's English)"
                       if name in kept_elsewhere else name for name in missing)
     return [Flag("names", severity, f"name missing in the English: {named}", tuple(missing), ())]
