@@ -47,14 +47,14 @@ _NEGATED_SPAN = 3
 """Words after a German negation that it may negate as one English word (``nicht bewusst`` ↔ ``unaware``)."""
 
 
-def _english_negations(pair: PairContext) -> tuple[list[str], list[str]]:
-    """The English's explicit negations less one ``without`` for each German ``ohne``, and its
+def _english_negations(pair: PairContext, written: list[str]) -> tuple[list[str], list[str]]:
+    """The English's explicit negations (``written``) less one ``without`` for each German ``ohne``, and its
     implicit ones (``refused``, ``unable``, ``cancelled``) less those that translate a German word of
     the pair (``weigerte`` ↔ ``refused``, ``Absage`` ↔ ``cancellation``, ``ahnungslos`` ↔
     ``clueless``): such a word says the German word, and cannot stand for a ``nicht`` as well. A word
     right after a negation is what it negates, and its English may carry the negation (``nicht
     genehmigt`` ↔ ``unauthorized``, ``nicht stattfinden`` ↔ ``cancelled``)."""
-    explicit = _ENGLISH.findall(pair.target)
+    explicit = written
     for _ in re.findall(r"\bohne\b", pair.source, re.I):  # a function word: the dictionary gives it no English
         explicit = _without_one(explicit)
     implicit = [m.group() for m in _ENGLISH_IMPLICIT.finditer(pair.target)]
@@ -81,7 +81,8 @@ def run(pair: PairContext) -> list[Flag]:
     if re.search(r"\bnicht\s+nur\b.*\bsondern\b", pair.source, re.I) and _not_only_lost(pair.target):
         return [Flag("negation", ERROR, "the German says “nicht nur … sondern” (not only … but) and the English "
                                         "“only … but” without its “not”: the meaning is changed", ("nicht nur",), ("only",))]
-    english, implicit = _english_negations(pair)
+    written = _ENGLISH.findall(pair.target)  # every explicit negation, a without for an ohne too
+    english, implicit = _english_negations(pair, written)
     shown = ", ".join(dict.fromkeys(w.lower() for w in german))
     if german and not english and not implicit:
         return [Flag("negation", ERROR, f"the German is negated ({shown}) but the English has no negation "
@@ -89,7 +90,6 @@ def run(pair: PairContext) -> list[Flag]:
     if len(german) >= 2 and len(english) < len(german) and not implicit:
         return [Flag("negation", WARNING, f"the German has {len(german)} negations ({shown}) but the English only "
                                           f"{len(english)}: one may be lost", tuple(dict.fromkeys(german)), ())]
-    written = _ENGLISH.findall(pair.target)  # every explicit negation, a without for an ohne too
     if written and not german and not _GERMAN_IDIOMS.search(pair.source) and not _GERMAN_IMPLICIT.search(pair.source):
         shown = ", ".join(dict.fromkeys(w.lower() for w in written))
         return [Flag("negation", WARNING, f"the English is negated ({shown}) but the German has no negation: "
