@@ -44,6 +44,7 @@ GERMAN_LIGHT_WORDS = _word_list("german_light_words.txt")
 NAME_HEADS = _word_list("name_heads.txt")
 NAME_ENDINGS = _word_list("name_endings.txt")
 NAME_CUES = _word_list("name_cues.txt")
+COMMON_NOUN_ENDINGS = tuple(sorted(_word_list("common_noun_endings.txt")))
 GERMAN_ABBREVIATIONS = _word_list("abbreviations.txt")
 """Abbreviations that end in a period (``Chr.``, ``Anm.``), lower case, as the splitter knows them."""
 ENGLISH_FUNCTION_WORDS = _word_list("english_function_words.txt")

@@ -26,6 +26,8 @@ from pipeline.text import GIVEN_NAMES
 DESCRIPTION = "a name or acronym is missing in the English"
 _ACRONYM = re.compile(r"(?<![\w&])[A-ZÄÖÜ][A-ZÄÖÜ0-9&]+(?![\w&])")
 _SEEN_LOWER_CASE_MID_SENTENCE = 1 << 5  # NLTK Punkt's _ORTHO_MID_LC flag
+_MIN_DERIVED = 8
+"""Shorter words with a common noun's ending may be names (``Jung``, ``Freyung``)."""
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +39,8 @@ def _punkt_orthography() -> dict[str, int]:
 
 
 def _is_name(word: str) -> bool:
+    if len(word) >= _MIN_DERIVED and word.lower().endswith(lexicon.COMMON_NOUN_ENDINGS):
+        return False  # a common noun the dictionary does not know: Föderalisierung, Nutzungsmögichkeiten
     lexical = lexicon.load()
     if _punkt_orthography().get(word.lower(), 0) & _SEEN_LOWER_CASE_MID_SENTENCE and lexical.is_common_word(word):
         return False  # also written lower case: Klein, Neue (not World, Select: English the corpus quoted)
