@@ -155,9 +155,11 @@ def test_names_allow_translations_possessives_and_exonyms():
     ("Investoren legten 2 Mrd. GBP an.", "Investors put in £2bn."),  # currency code and magnitude
     ("Jan Ullrich gewann die Tour.", "Jan Ulrich won the Tour."),  # a name spelt one slip apart
     ("Cäsar überschritt den Rubikon.", "César crossed the Rubicon."),
+    ("Die Anhänger Cäsars jubelten.", "The Caesarians cheered."),  # an umlaut as English writes it
     ("Wegen Corona fiel die Messe aus.", "The fair was cancelled because of corna."),  # a slip in the English
     ("Die Schüler in Abtsgmünd spielten Theater.", "The pupils in Absagmünd put on a play."),  # two slips, 9 letters
     ("Kolumbus segelte zu den Westindischen Inseln.", "Columbus sailed to the West Indies."),  # closed up in German
+    ("Sie war in der Latenight-Show zu Gast.", "She was a guest on the late-night show."),  # hyphenated in English
 ])
 def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(source, target):
     assert "names" not in checks(source, target)

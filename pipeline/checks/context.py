@@ -112,8 +112,8 @@ class PairContext:
 
     def covers(self, word: str, besides: frozenset[str] = frozenset()) -> bool:
         """The English has a counterpart of the German word: itself (or without a genitive s),
-        a cognate sharing its first five letters (also as ``counterparts.transliterated`` spells both:
-        ``mazedonisch`` ~ ``Macedonian``, ``Wladimir`` ~ ``Vladimir``), the glossary's English, one of its dictionary
+        a cognate sharing its first five letters (also as ``counterparts.spellings`` spells both:
+        ``mazedonisch`` ~ ``Macedonian``, ``Wladimir`` ~ ``Vladimir``, ``Cäsar`` ~ ``Caesar``), the glossary's English, one of its dictionary
         translations (of a phrase it is part of, of the whole particle verb when its particle
         stands at the clause end), or what ``counterparts`` finds (initials, an English word German
         borrowed, a slip, a compound's head). ``besides``: English stems that cannot account for the
@@ -123,7 +123,7 @@ class PairContext:
         lower = word.lower()
         if (lower in english or lower.rstrip("s") in english
                 or (len(lower) >= _COGNATE_PREFIX and lower[:_COGNATE_PREFIX] in prefixes)
-                or counterparts.transliterated(word)[:_COGNATE_PREFIX] in self.spelled):
+                or any(spelling[:_COGNATE_PREFIX] in self.spelled for spelling in counterparts.spellings(word))):
             return True
         if any(hit.found and word in GERMAN_WORD.findall(hit.german) for hit in self.term_hits):
             return True  # the glossary's English for a term the word is part of

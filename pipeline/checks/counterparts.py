@@ -40,15 +40,27 @@ def transliterated(word: str) -> str:
     return plain
 
 
+def spellings(word: str) -> frozenset[str]:
+    """``transliterated`` spellings of a German word: as written, and with its umlauts as English
+    writes them, a vowel and an e (``Cäsar`` ~ ``Caesar``, ``Händel`` ~ ``Haendel``)."""
+    expanded = word.translate(_UMLAUTS_EXPANDED)
+    return frozenset({transliterated(word), transliterated(expanded)})
+
+
+_UMLAUTS_EXPANDED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
 def spelled(target: str) -> frozenset[str]:
     """The first five letters of each English word as ``transliterated`` spells them
     (``PairContext.spelled`` keeps them for a pair), and of a capitalized word shorter than five
-    letters run on into the next: German closes up what English writes apart (``Westindischen`` ↔
-    ``West Indies``, ``Bobtail`` ↔ ``Bob Tail``)."""
+    letters run on into the next, and of a hyphenated compound closed up: German closes up what
+    English writes apart (``Westindischen`` ↔ ``West Indies``, ``Bobtail`` ↔ ``Bob Tail``,
+    ``Latenight`` ↔ ``late-night``)."""
     words = re.findall(r"\w+", target)
     closed_up = (first + second for first, second in zip(words, words[1:]) if len(first) < 5 and first[:1].isupper()
                  and second[:1].isupper())
-    return frozenset(transliterated(word)[:5] for word in (*words, *closed_up))
+    hyphenated = (compound.replace("-", "") for compound in re.findall(r"\w+(?:-\w+)+", target))
+    return frozenset(transliterated(word)[:5] for word in (*words, *closed_up, *hyphenated))
 
 
 def _slips(word: str) -> set[str]:
