@@ -116,6 +116,10 @@ def test_german_negations_that_english_says_otherwise_are_not_flagged():
     # what the negation negates may carry it in English
     ("Das Treffen war nicht genehmigt.", "The meeting was unauthorized.", None),
     ("Die Rennen werden nicht stattfinden.", "The races are cancelled.", None),
+    # English that only looks negated: a time, and German's erst
+    ("Kurz zuvor war er geschieden worden.", "Not long ago he had been divorced.", None),
+    ("Die Expansion begann erst, als Schiffe gebaut wurden.", "They did not expand until ships were built.", None),
+    ("Die Expansion begann, als Schiffe gebaut wurden.", "They did not expand until ships were built.", "warning"),
 ])
 def test_english_negations_that_say_another_german_word_stand_for_no_nicht(source, target, flagged):
     severities = [f.severity for f in check_pair(source, target) if f.check == "negation"]

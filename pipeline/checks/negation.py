@@ -29,6 +29,20 @@ _ENGLISH_IMPLICIT = re.compile(
     r"yet to|cancel\w*|no longer|den(?:y|ied|ies)|out of (?:the )?question)\b", re.I)
 
 
+_ENGLISH_IDIOMS = re.compile(r"\bnot\s+long\s+(?:ago|after|afterwards|before|since)\b", re.I)
+"""``not long ago`` says ``kurz``, ``wenig zuvor``: a time, not a negation."""
+_NOT_UNTIL = re.compile(r"(?:\bnot|n['’]t)\b(?=(?:\s+\S+){0,4}\s+until\b)", re.I)
+"""``did not expand until`` ↔ ``begann erst, als``: English says German's ``erst`` with ``not … until``."""
+
+
+def _negating(pair: PairContext) -> str:
+    """The English less what only looks negated: ``not long ago``, and ``not … until`` for an ``erst``."""
+    english = _ENGLISH_IDIOMS.sub(" ", pair.target)
+    for _ in re.findall(r"\berst\b", pair.source, re.I):
+        english = _NOT_UNTIL.sub(" ", english, count=1)
+    return english
+
+
 _GERMAN_NOT_SO = re.compile(r"\bnicht\s+(?:so|allzu|sonderlich|besonders|ganz\s+so)\b", re.I)
 """``nicht so extrem`` ↔ ``less extreme``: a degree, said in English with ``less``."""
 
@@ -81,7 +95,7 @@ def run(pair: PairContext) -> list[Flag]:
     if re.search(r"\bnicht\s+nur\b.*\bsondern\b", pair.source, re.I) and _not_only_lost(pair.target):
         return [Flag("negation", ERROR, "the German says “nicht nur … sondern” (not only … but) and the English "
                                         "“only … but” without its “not”: the meaning is changed", ("nicht nur",), ("only",))]
-    written = _ENGLISH.findall(pair.target)  # every explicit negation, a without for an ohne too
+    written = _ENGLISH.findall(_negating(pair))  # every explicit negation, a without for an ohne too
     english, implicit = _english_negations(pair, written)
     shown = ", ".join(dict.fromkeys(w.lower() for w in german))
     if german and not english and not implicit:
