@@ -265,8 +265,8 @@ def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     # ≤ 10 % any flag, every kind ≥ 90 %) are not all met yet: see the README's checks table.
     news = dev_set == "newstest2021"
     assert result.clean_error_rate <= (0.03 if news else 0.035), result.table()
-    assert result.clean_flag_rate <= (0.10 if news else 0.18), result.table()
-    floors = {"names": 0.84, "clause": 0.84, "negation": 0.9}
+    assert result.clean_flag_rate <= (0.10 if news else 0.14), result.table()
+    floors = {"names": 0.88, "clause": 0.84, "negation": 0.9}
     assert all(caught >= floors.get(kind, 0.9) * tried for kind, (caught, tried) in result.caught.items()), result.table()
 
 
