@@ -270,6 +270,14 @@ def test_checks_across_domains_on_correct_and_injected_pairs(dev_set, half):
     assert all(caught >= floors.get(kind, 0.9) * tried for kind, (caught, tried) in result.caught.items()), result.table()
 
 
+def test_an_injected_error_is_caught_by_a_flag_that_names_it():
+    """A pair that already misses a (misspelt) name: dropping another adds no new check or severity,
+    but the names flag now names the dropped one, and so counts as caught; the stricter count does not."""
+    result = evaluate([("t.1", "Als Julian im Kapf getötet wurde, trauerte ganz Rom.",
+                        "When Julian was killed in battle, all of Rome mourned.")])
+    assert result.caught["names"] == (1, 1) and result.caught_by_check["names"] == 0
+
+
 @pytest.mark.parametrize("german, english, flagged", [
     ("Mehr unter https://www.bmw.de/ki.", "More at https://www.bmw.de/ki.", None),
     ("Mehr unter https://www.bmw.de/ki.", "More at https://bmw.de/ki.", "error"),
