@@ -40,14 +40,14 @@ def transliterated(word: str) -> str:
     return plain
 
 
+_UMLAUTS_EXPANDED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
 def spellings(word: str) -> frozenset[str]:
     """``transliterated`` spellings of a German word: as written, and with its umlauts as English
     writes them, a vowel and an e (``Cäsar`` ~ ``Caesar``, ``Händel`` ~ ``Haendel``)."""
     expanded = word.translate(_UMLAUTS_EXPANDED)
     return frozenset({transliterated(word), transliterated(expanded)})
-
-
-_UMLAUTS_EXPANDED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
 def spelled(target: str) -> frozenset[str]:
