@@ -164,6 +164,7 @@ def test_names_allow_translations_possessives_and_exonyms():
     ("Die Schüler in Abtsgmünd spielten Theater.", "The pupils in Absagmünd put on a play."),  # two slips, 9 letters
     ("Kolumbus segelte zu den Westindischen Inseln.", "Columbus sailed to the West Indies."),  # closed up in German
     ("Sie war in der Latenight-Show zu Gast.", "She was a guest on the late-night show."),  # hyphenated in English
+    ("Das Flugzeug landete auf dem Maisfeld.", "The plane landed in the cornfield."),  # an English compound of its parts
 ])
 def test_names_the_english_abbreviates_or_the_german_misspells_are_carried(source, target):
     assert "names" not in checks(source, target)

@@ -115,7 +115,8 @@ class PairContext:
         a cognate sharing its first five letters (also as ``counterparts.spellings`` spells both:
         ``mazedonisch`` ~ ``Macedonian``, ``Wladimir`` ~ ``Vladimir``, ``Cäsar`` ~ ``Caesar``), the glossary's English, one of its dictionary
         translations (of a phrase it is part of, of the whole particle verb when its particle
-        stands at the clause end), or what ``counterparts`` finds (initials, an English word German
+        stands at the clause end, or two of them closed up into one English word: ``Maisfeld`` ↔
+        ``cornfield``), or what ``counterparts`` finds (initials, an English word German
         borrowed, a slip, a compound's head). ``besides``: English stems that cannot account for the
         word through the dictionary, the English of a name's neighbours (``New`` for ``York``, whose
         dictionary entry is ``New York``)."""
@@ -139,10 +140,22 @@ class PairContext:
             return True  # a word of a dictionary phrase: spielt keine Rolle ↔ won't matter
         if any(lexical.english_of_particle_verb(particle, word) & self.english_stems for particle in self._particles):
             return True
+        if any(head in translations and tail & translations for head, tail in self._english_compounds):
+            return True  # an English compound of the German compound's parts: Maisfeld ↔ cornfield
         return (counterparts.abbreviated(counterparts.name_run(word, self.source), self.target)
                 or counterparts.borrowed(word, english)
                 or counterparts.misspelt(word, self.english_stems)
                 or counterparts.head_carried(word, self.spelled, self.english_stems))
+
+    @cached_property
+    def _english_compounds(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Each way an English word splits into two words the dictionary's English has (``cornfield``
+        → ``corn`` + ``field``), as (stem of the first, stems of the second)."""
+        vocabulary = lexicon.load().english_vocabulary
+        return tuple((lexicon.english_stem(word[:cut]), lexicon.english_stems(word[cut:]))
+                     for word in set(self.english_words) if len(word) >= 6 and word.isalpha()
+                     for cut in range(3, len(word) - 2)
+                     if lexicon.english_stem(word[:cut]) in vocabulary and lexicon.english_stems(word[cut:]) & vocabulary)
 
     def _accounting_for(self, translations: frozenset[str]) -> frozenset[str]:
         """The English stems that may account for a word with these dictionary translations: content
