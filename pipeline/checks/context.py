@@ -28,6 +28,12 @@ _ENGLISH_PREFIXES = ("inter", "over", "under", "out", "counter", "mis", "multi",
 _YEAR_BEFORE_NUMBER = re.compile(r"Jahr(?:e|es)?\s+\d")
 
 
+def _halves(word: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each way a lower-case English word splits into two of three letters or more (``cornfield`` →
+    ``corn`` + ``field``), as (stem of the first, stems of the second)."""
+    return tuple((lexicon.english_stem(word[:cut]), lexicon.english_stems(word[cut:])) for cut in range(3, len(word) - 2))
+
+
 @dataclass(frozen=True)
 class EnglishWord:
     text: str
@@ -152,10 +158,8 @@ class PairContext:
         """Each way an English word splits into two words the dictionary's English has (``cornfield``
         → ``corn`` + ``field``), as (stem of the first, stems of the second)."""
         vocabulary = lexicon.load().english_vocabulary
-        return tuple((lexicon.english_stem(word[:cut]), lexicon.english_stems(word[cut:]))
-                     for word in set(self.english_words) if len(word) >= 6 and word.isalpha()
-                     for cut in range(3, len(word) - 2)
-                     if lexicon.english_stem(word[:cut]) in vocabulary and lexicon.english_stems(word[cut:]) & vocabulary)
+        return tuple((head, tail) for word in set(self.english_words) if len(word) >= 6 and word.isalpha()
+                     for head, tail in _halves(word) if head in vocabulary and tail & vocabulary)
 
     def _accounting_for(self, translations: frozenset[str]) -> frozenset[str]:
         """The English stems that may account for a word with these dictionary translations: content
@@ -192,8 +196,7 @@ class PairContext:
             """The word, or both halves of a closed compound (``cornfield`` ↔ ``Maisfeld``)."""
             if word in german or word[:_COGNATE_PREFIX] in prefixes or lexicon.english_stems(word) & stems:
                 return True
-            return any(lexicon.english_stem(word[:cut]) in stems and lexicon.english_stems(word[cut:]) & stems
-                       for cut in range(3, len(word) - 2))
+            return any(head in stems and tail & stems for head, tail in _halves(word))
 
         joined = {}  # a hyphenated compound as one word: ultra-light ↔ ultralight
         for match in re.finditer(r"[A-Za-z]+(?:-[A-Za-z]+)+", self.target):
