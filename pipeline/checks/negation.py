@@ -61,14 +61,13 @@ _NEGATED_SPAN = 3
 """Words after a German negation that it may negate as one English word (``nicht bewusst`` ↔ ``unaware``)."""
 
 
-def _english_negations(pair: PairContext, written: list[str]) -> tuple[list[str], list[str]]:
-    """The English's explicit negations (``written``) less one ``without`` for each German ``ohne``, and its
+def _english_negations(pair: PairContext, explicit: list[str]) -> tuple[list[str], list[str]]:
+    """The English's ``explicit`` negations less one ``without`` for each German ``ohne``, and its
     implicit ones (``refused``, ``unable``, ``cancelled``) less those that translate a German word of
     the pair (``weigerte`` ↔ ``refused``, ``Absage`` ↔ ``cancellation``, ``ahnungslos`` ↔
     ``clueless``): such a word says the German word, and cannot stand for a ``nicht`` as well. A word
     right after a negation is what it negates, and its English may carry the negation (``nicht
     genehmigt`` ↔ ``unauthorized``, ``nicht stattfinden`` ↔ ``cancelled``)."""
-    explicit = written
     for _ in re.findall(r"\bohne\b", pair.source, re.I):  # a function word: the dictionary gives it no English
         explicit = _without_one(explicit)
     implicit = [m.group() for m in _ENGLISH_IMPLICIT.finditer(pair.target)]
