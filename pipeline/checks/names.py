@@ -148,12 +148,13 @@ def run(pair: PairContext) -> list[Flag]:
     words = [w.text for w in pair.content_words if w.text[:1].isupper() and not w.text.isupper()]
     parts = [p for w in words for p in w.split("-") if len(p) > 1 and p[:1].isupper() and not p.isupper()
              and p.lower() not in lexicon.GERMAN_FUNCTION_WORDS]  # Unter-Ägypten ↔ lower Egypt
+    name_like = {p for p in parts if _is_name(p)}
     full_names = _full_names(pair.source) | _cued_names(pair.source)
-    kept_elsewhere = {p for p in parts if pair.document.keeps(p) and p not in full_names and not _is_name(p)}
+    kept_elsewhere = {p for p in parts if pair.document.keeps(p) and p not in full_names and p not in name_like}
     full_names |= kept_elsewhere
     with_period = {m[1] for m in re.finditer(r"\b([A-ZÄÖÜ]\w*)\.", pair.source) if m[1].lower() in lexicon.GERMAN_ABBREVIATIONS}
     names = list(dict.fromkeys(acronyms + [p for p in parts if p not in with_period
-                                           and (_is_name(p) or p in full_names)]))
+                                           and (p in name_like or p in full_names)]))
     missing = [name for name in names if not _carried(name, pair) and not _given_name_before_a_title(name, pair)]
     missing += _name_phrases(pair)
     if not missing:
