@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import resource
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline import __version__, align, checks, read, render, segment, writers
+from pipeline import __version__, align, checks, files, read, render, segment, writers
 from pipeline.align import beads
 from pipeline.errors import InputError, PipelineError
 from pipeline.glossary import Glossary
@@ -206,14 +204,16 @@ def _with_bead_german(segments: Sequence[Segment], alignments: list[Alignment]) 
 
 
 def with_reviews(human: HumanEnglish, segments: Sequence[Segment], memory: TranslationMemory) -> HumanEnglish:
-    """A reviewer's English in the memory wins over the aligned English (bead ``reviewed``); empty
-    reviewed English means the German shares the English of the pair before it (the review page's
-    merge)."""
+    """A reviewer's English in the memory wins over the aligned English (bead ``reviewed``): first
+    the alignment corrections of this English file (``recall_alignment``; empty English means the
+    German shares the English of the pair before it, the review page's merge), then human English."""
+    texts = [s.text for s in segments]
     translations, alignments = list(human.english), list(human.alignments)
-    for i, found in enumerate(memory.recall_human([s.text for s in segments])):
-        if found is not None:
-            translations[i] = found
-            alignments[i] = Alignment("reviewed", None, (), lead=segments[i - 1].id if i and not found.text else None,
+    for i, (aligned, found) in enumerate(zip(memory.recall_alignment(texts, human.file), memory.recall_human(texts))):
+        reviewed = aligned if aligned is not None else found
+        if reviewed is not None:
+            translations[i] = reviewed
+            alignments[i] = Alignment("reviewed", None, (), lead=segments[i - 1].id if i and not reviewed.text else None,
                                       additions=alignments[i].additions)
     return HumanEnglish(human.file, tuple(translations), _with_bead_german(segments, alignments))
 
@@ -283,9 +283,11 @@ def _per_segment(segments: Sequence[Segment], values: Sequence, for_code: Callab
 
 
 def render_and_write(checked: Checked, key: str, paths: OutputPaths, pdf_variant: str = DEFAULT_VARIANT,
-                     typesetters: ProcessPool | None = None) -> BuildResult:
+                     typesetters: ProcessPool | None = None, on_wait: Callable[[], None] | None = None) -> BuildResult:
     """Make the chosen outputs of a brief in memory, each by its writer (``pipeline.writers``), then
-    write them in ``writers.OUTPUTS`` order, the JSON last. ``typesetters``: processes for its PDF."""
+    write them in ``writers.OUTPUTS`` order, the JSON last, holding the output folder's lock
+    (``files.folder_lock``; ``on_wait`` hears if another build holds it). ``typesetters``:
+    processes for its PDF."""
     path, brief = checked.path, checked.brief
     clock = StageClock()
     options = writers.Options(key, pdf_variant, {name: file.name for name, file in paths.files.items()}, typesetters)
@@ -296,8 +298,7 @@ def render_and_write(checked: Checked, key: str, paths: OutputPaths, pdf_variant
     # The JSON last: its content key marks the set as complete, so an interrupted write is redone next time.
     outputs = {paths.files[name]: made[name] for name in writers.OUTPUTS if name in paths.chosen}
     try:
-        for output, data in outputs.items():
-            write_atomically(output, data)
+        files.write_set(paths.folder, outputs, [file.name for file in paths.all()], on_wait)
     except OSError as error:
         raise PipelineError(f"{path}: outputs cannot be written ({error.strerror})") from None
     clock.lap("write")
@@ -327,6 +328,10 @@ class OutputPaths:
     chosen: frozenset[str] = frozenset(writers.OUTPUTS)
     """Which outputs a build writes."""
 
+    @property
+    def folder(self) -> Path:
+        return self.files["json"].parent
+
     def all(self) -> tuple[Path, ...]:
         return tuple(self.files[name] for name in writers.OUTPUTS)
 
@@ -355,37 +360,3 @@ def up_to_date(paths: OutputPaths, key: str) -> bool:
         return json.loads(paths.files["json"].read_text("utf-8")).get("content_key") == key
     except (OSError, ValueError, AttributeError):
         return False
-
-
-def remove_stale_temporaries(paths: OutputPaths) -> None:
-    """Temporary files of a build that was killed (this document's lock is held, so no one writes them)."""
-    for path in paths.all():
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
-
-
-def ensure_writable(out_dir: Path) -> None:
-    """Fail before any work is done if ``out_dir`` cannot take the outputs."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
-    except OSError as error:
-        raise PipelineError(
-            f"{out_dir}: output directory cannot be written ({error.strerror}); choose another with --out"
-        ) from None
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename it over ``path``."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from contextlib import ExitStack
@@ -21,22 +22,39 @@ DEFAULT_INPUT_DIR = Path("input")
 
 
 def main(argv: list[str] | None = None) -> int:
+    standard_streams()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except PipelineError as error:
-        print(printable(f"error: {error}"), file=sys.stderr)
+        say(f"error: {error}")
         return error.exit_status
     except KeyboardInterrupt:
-        print("interrupted: stopped; finished outputs are complete, unfinished ones were not written", file=sys.stderr)
+        say("interrupted: stopped; finished outputs are complete, unfinished ones were not written")
         return 130
     except Exception as error:  # a bug: say so in one line unless --debug asks for the traceback
         if args.debug:
             raise
-        print(printable(f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)"),
-              file=sys.stderr)
+        say(f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)")
         return 1
+
+
+def standard_streams() -> None:
+    """The same streams for every verb, whatever the locale: data on standard input and output
+    (text for ``segment``, JSON lines for ``qa`` and ``align``) is UTF-8, as JSON must be; messages
+    on standard error are in the terminal's encoding, with what it cannot show escaped
+    (``\\u2192``) rather than failing. Standard input is read as bytes by each verb."""
+    for stream, settings in ((sys.stdout, {"encoding": "utf-8", "errors": "strict"}),
+                             (sys.stderr, {"errors": "backslashreplace"})):
+        if hasattr(stream, "reconfigure"):  # not when a caller replaced the stream with its own object
+            stream.reconfigure(**settings)
+
+
+def say(line: str, stream=None) -> None:
+    """A message line, printed safely (``printable``): it stays one line and the terminal obeys
+    nothing in it. Every message of every verb goes through here."""
+    print(printable(line), file=stream or sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     extract = verbs.add_parser("extract", help="write the JSON, XLIFF and TMX that a brief's PDF carries")
     extract.add_argument("file", type=Path, metavar="FILE.pdf")
     extract.add_argument("--out", type=Path, default=Path("."), help="folder to write them into (default: here)")
+    extract.add_argument("--force", action="store_true", help="overwrite files of the same names in --out")
     extract.set_defaults(handler=_extract)
 
     aligner = verbs.add_parser("align", help="align a German document with its existing English: beads as JSON lines")
@@ -116,6 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("file", type=Path, metavar="FILE.corrections.json")
     apply.add_argument("--input", type=Path, metavar="INPUT.txt",
                        help="the German text the brief was built from (default: input/ and the name in FILE)")
+    apply.add_argument("--include-stale", action="store_true",
+                       help="record the corrections even where the German text changed since its brief was built, "
+                            "or a pair's id or German is not this document's")
     apply.set_defaults(handler=_corrections_apply)
 
     for sub in (brief, memory, stats, export, import_, apply):
@@ -138,7 +160,7 @@ def _open_memory(args: argparse.Namespace) -> memory_store.TranslationMemory:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from pipeline import build, packages, runs
+    from pipeline import files, packages, runs
     from pipeline.glossary import read_glossary
     from pipeline.translate.local import Translator
 
@@ -151,11 +173,11 @@ def _brief(args: argparse.Namespace) -> int:
         raise UsageError(f"--review-name {args.review_name!r}: use letters, digits, '.', '-' or '_'")
     runs.check_output_names(inputs, args.out, args.review_name)
     for link in links:
-        print(printable(f"skipped {link}: a symbolic link in a folder is not followed (name it on the command line "
-                        "to build what it points to)"), file=sys.stderr)
+        say(f"skipped {link}: a symbolic link in a folder is not followed (name it on the command line "
+            "to build what it points to)")
     outputs = _outputs(args.outputs)
     glossary = read_glossary(args.glossary) if args.glossary else None
-    build.ensure_writable(args.out)
+    files.ensure_writable(args.out)
     try:
         package = packages.find_package()
     except ModelMissingError:
@@ -178,11 +200,11 @@ def _brief(args: argparse.Namespace) -> int:
         memory = stack.enter_context(_open_memory(args))
         stack.callback(listener.close)
         run = runs.build_briefs(inputs, args.out, translator, memory, args.force, listener, args.review_name,
-                                 args.pdf_variant, outputs, english, glossary)
+                                 args.pdf_variant, outputs, english, glossary, args.debug)
     if run.review:
-        print(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}", file=sys.stderr)
+        say(f"press review of {len(run.results)} briefs → {', '.join(str(p) for p in run.review)}")
     if args.timings:
-        print(f"threads: {run.threads}", file=sys.stderr)
+        say(f"threads: {run.threads}")
     return 1 if run.failures else 0
 
 
@@ -281,7 +303,7 @@ class _BriefListener:
         self._timings = timings
 
     def waiting(self, path: Path) -> None:
-        self._progress.say(f"{path}: waiting for another build of it to finish")
+        self._progress.say(f"{path}: waiting for another build to finish writing into the same folder")
 
     def planned(self, sentences: int) -> None:
         self._progress.plan(sentences)
@@ -351,8 +373,9 @@ def _segment(args: argparse.Namespace) -> int:
 
     if args.eval:
         scores = segment.evaluate(_gold_runs(args.eval))
-        print(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}  "
-              f"({scores.true_positives} correct, {scores.false_positives} false, {scores.false_negatives} missed boundaries)")
+        say(f"precision {scores.precision:.4f}  recall {scores.recall:.4f}  F1 {scores.f1:.4f}  "
+            f"({scores.true_positives} correct, {scores.false_positives} false, {scores.false_negatives} missed boundaries)",
+            sys.stdout)
         return 0
     document = read.parse_document(sys.stdin.buffer.read(), name="<stdin>")
     segments = segment.segment(document)
@@ -381,16 +404,32 @@ def _gold_runs(path: Path) -> list[list[str]]:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from pipeline import build, pdf
+    """Each attachment a brief's PDF carries (``pdf.embedded_files``: names and sizes checked before
+    anything is written), written whole into ``--out``, never over a file there without ``--force``."""
+    from pipeline import files, pdf
 
-    files = pdf.extract(args.file)
-    if not files:
-        raise InputError(f"{args.file}: carries no files; only briefs from pipeline 0.2 on embed their data")
-    build.ensure_writable(args.out)
-    for name, data in files.items():
-        target = args.out / Path(name).name  # never a path from inside the PDF
-        build.write_atomically(target, data)
-        print(f"wrote {target} ({len(data):,} bytes)", file=sys.stderr)
+    with pdf.embedded_files(args.file) as (found, skipped):
+        if not found:
+            raise InputError(f"{args.file}: carries no brief data (.json, .xlf, .tmx); only briefs from pipeline "
+                             "0.2 on embed their data")
+        files.ensure_writable(args.out)
+        there = [args.out / embedded.file_name for embedded in found
+                 if os.path.lexists(args.out / embedded.file_name)]
+        if there and not args.force:
+            raise UsageError(f"{there[0]} exists{f' (and {len(there) - 1} more)' if len(there) > 1 else ''}; "
+                             "nothing extracted: choose another --out, or --force to overwrite")
+        for name in skipped:
+            say(f"skipped attachment {name!r}: not a brief's data (a .json, .xlf or .tmx file name)")
+        for embedded in found:
+            target = args.out / embedded.file_name
+            try:
+                size = files.write_atomically(target, embedded.chunks(), overwrite=args.force)
+            except FileExistsError:
+                raise PipelineError(f"{target}: appeared while extracting; not overwritten (--force overwrites)") from None
+            except OSError as error:
+                raise PipelineError(f"{target}: cannot be written ({error.strerror})") from None
+            renamed = f" (attachment {embedded.name!r})" if embedded.name != embedded.file_name else ""
+            say(f"wrote {target} ({size:,} bytes){renamed}")
     return 0
 
 
@@ -415,10 +454,16 @@ def _qa(args: argparse.Namespace) -> int:
 
     from pipeline.checks import TermIndex, check_pair, document_of
     from pipeline.glossary import read_glossary
+    from pipeline.text import has_unpaired_surrogate
 
     terms = TermIndex(read_glossary(args.glossary)) if args.glossary else None
     pairs = []
-    for number, line in enumerate(sys.stdin, start=1):
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(f"stdin line {number}: not UTF-8 (byte 0x{raw[error.start]:02x} at column "
+                             f"{error.start + 1}); JSON lines are UTF-8") from None
         if not line.strip():
             continue
         try:
@@ -429,6 +474,9 @@ def _qa(args: argparse.Namespace) -> int:
                 raise TypeError
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(f'stdin line {number}: expected a JSON object with "id", "source" and "target"') from None
+        if has_unpaired_surrogate(source + target):
+            raise InputError(f"stdin line {number}: the text holds an unpaired UTF-16 surrogate (\\ud800 to "
+                             "\\udfff), which is no character")
         pairs.append((pair.get("id"), source, target, score))
     # The pairs are one document (checks.document): each is judged against the others' lengths and names.
     document = document_of((source, target) for _, source, target, _ in pairs)
@@ -443,24 +491,26 @@ def _qa(args: argparse.Namespace) -> int:
 def _memory_stats(args: argparse.Namespace) -> int:
     with _open_memory(args) as memory:
         stats = memory.stats()
-    print(f"{stats.path}: {stats.size_bytes / 1024:.0f} KiB")
-    print(f"  human entries    {stats.human} ({stats.approved} approved); {stats.history} human versions kept in history")
-    print(f"  machine entries  {stats.machine}")
+    say(f"{stats.path}: {stats.size_bytes / 1024:.0f} KiB", sys.stdout)
+    say(f"  human entries    {stats.human} ({stats.approved} approved); {stats.history} human versions kept in history",
+        sys.stdout)
+    say(f"  alignment corrections of existing English  {stats.alignments}", sys.stdout)
+    say(f"  machine entries  {stats.machine}", sys.stdout)
     for model, settings, count in stats.engines:
-        print(f"    {count:>6}  {model}  ({settings})")
+        say(f"    {count:>6}  {model}  ({settings})", sys.stdout)
     return 0
 
 
 def _memory_export(args: argparse.Namespace) -> int:
-    from pipeline import build, exchange
+    from pipeline import exchange, files
 
     with _open_memory(args) as memory:
         units = exchange.units_of_memory(memory.entries(None if args.origin == "all" else args.origin))
     try:
-        build.write_atomically(args.file, exchange.to_tmx(units))
+        files.write_atomically(args.file, exchange.to_tmx(units))
     except OSError as error:
         raise PipelineError(f"{args.file}: cannot be written ({error.strerror})") from None
-    print(f"wrote {len(units)} entries to {args.file}", file=sys.stderr)
+    say(f"wrote {len(units)} entries to {args.file}")
     return 0
 
 
@@ -476,12 +526,14 @@ def _memory_import(args: argparse.Namespace) -> int:
         skipped.append(f"{imported.skipped_machine} marked as machine translation")
     if imported.skipped_other_languages:
         skipped.append(f"{imported.skipped_other_languages} without both German and English")
-    print(f"recorded {len(imported.units)} human translations from {args.file} into {memory.path}"
-          + (f" (skipped {', '.join(skipped)})" if skipped else ""), file=sys.stderr)
+    say(f"recorded {len(imported.units)} human translations from {args.file} into {memory.path}"
+        + (f" (skipped {', '.join(skipped)})" if skipped else ""))
     return 0
 
 
 def _corrections_apply(args: argparse.Namespace) -> int:
+    """Record a corrections file, only for the document it was exported from (``corrections.mismatches``)
+    unless ``--include-stale``: translations as human English, alignment changes for its English file."""
     from pipeline import corrections, read, segment
 
     loaded = corrections.load(args.file)
@@ -489,20 +541,27 @@ def _corrections_apply(args: argparse.Namespace) -> int:
     if not input_path.is_file():
         raise UsageError(f"{args.file}: its brief was built from {loaded.input_name}, which is not at {input_path}; "
                          "name the German text with --input")
-    stale = corrections.stale(loaded, segment.segment(read.read_document(input_path)))
+    document = read.read_document(input_path)
+    mismatches = corrections.mismatches(loaded, document, segment.segment(document))
+    if mismatches and not args.include_stale:
+        more = f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1 else ""
+        raise InputError(f"{args.file}: not the corrections of {input_path} as it is: {mismatches[0]}{more}; nothing "
+                         "recorded. Review a brief built from it again, or record them anyway with --include-stale")
     with _open_memory(args) as memory:
-        recorded = memory.record_human((c.as_human_translation() for c in loaded.corrections),
+        recorded = memory.record_human((c.as_human_translation() for c in loaded.translations),
                                        recorded_from=f"corrections:{args.file.name}")
+        aligned = memory.record_alignment((c.as_human_translation() for c in loaded.of_english), loaded.english,
+                                          recorded_from=f"corrections:{args.file.name}") if loaded.english else 0
     approved = sum(c.approved for c in loaded.corrections)
-    print(f"recorded {len(recorded)} corrections ({approved} approved) from {args.file} into {memory.path} "
-          "as human English; the next brief shows them", file=sys.stderr)
-    for correction, item in zip(loaded.corrections, recorded):
+    alignment = f", and {aligned} pairs as aligned with {loaded.english}" if aligned else ""
+    say(f"recorded {len(recorded)} corrections ({approved} approved) from {args.file} into {memory.path} as human "
+        f"English{alignment}; the next brief shows them")
+    for correction, item in zip(loaded.translations, recorded):
         if item.replaced is not None:
-            print(f"note: {correction.id}: replaces earlier human English {item.replaced!r} (kept in the history)",
-                  file=sys.stderr)
-    for correction in stale:
-        print(f"warning: {correction.id}: its German sentence is no longer in {input_path}, so no brief will show "
-              f"this correction (it is kept in the memory): {correction.source!r}", file=sys.stderr)
+            say(f"note: {correction.id}: replaces earlier human English {item.replaced!r} (kept in the history)")
+    for mismatch in mismatches:
+        say(f"warning: recorded anyway (--include-stale): {mismatch}; every brief with the same German sentence "
+            "shows its English")
     return 0
 
 
@@ -511,9 +570,9 @@ def _model_list(_args: argparse.Namespace) -> int:
 
     found = packages.installed_packages()
     if not found:
-        print(f"no translation packages installed in {packages.packages_dir()}", file=sys.stderr)
+        say(f"no translation packages installed in {packages.packages_dir()}")
     for package in found:
-        print(f"{package.from_code}→{package.to_code}  {package.name}  {package.version}  {package.path}")
+        say(f"{package.from_code}→{package.to_code}  {package.name}  {package.version}  {package.path}", sys.stdout)
     return 0
 
 
@@ -521,7 +580,8 @@ def _model_install(args: argparse.Namespace) -> int:
     from pipeline import packages
 
     package = packages.install_archive(args.file)
-    print(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}")
+    say(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}",
+        sys.stdout)
     return 0
 
 
@@ -529,7 +589,8 @@ def _model_download(_args: argparse.Namespace) -> int:
     from pipeline import packages
 
     package = packages.download_from_index()
-    print(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}")
+    say(f"installed {package.name} {package.version} ({package.from_code}→{package.to_code}) into {package.path}",
+        sys.stdout)
     return 0
 
 
@@ -540,19 +601,19 @@ def _model_setup(args: argparse.Namespace) -> int:
     archives = [args.file] if args.file else sorted(Path("models").glob("*.argosmodel"))
     for archive in archives:
         package = packages.install_archive(archive)
-        print(f"installed {package.name} {package.version} from {archive}")
+        say(f"installed {package.name} {package.version} from {archive}", sys.stdout)
     if archives:
         return 0
     try:
         package = packages.find_package()
-        print(f"German→English model already installed: {package.name} {package.version} ({package.path})")
+        say(f"German→English model already installed: {package.name} {package.version} ({package.path})", sys.stdout)
         return 0
     except PipelineError:
         pass
     try:
         package = packages.download_from_index()
-        print(f"installed {package.name} {package.version} from Argos Translate's package index")
+        say(f"installed {package.name} {package.version} from Argos Translate's package index", sys.stdout)
     except PipelineError as error:
-        print(f"note: {error}", file=sys.stderr)
-        print(f"note: {packages.HOW_TO_GET_A_MODEL}", file=sys.stderr)
+        say(f"note: {error}")
+        say(f"note: {packages.HOW_TO_GET_A_MODEL}")
     return 0

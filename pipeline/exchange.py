@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import InputError
 from pipeline.model import Brief, HumanTranslation, MemoryEntry, Pair
+from pipeline.text import normalize_text
 
 CREATION_TOOL = "de-en-brief"
 SOURCE_LANGUAGE, TARGET_LANGUAGE = "de", "en"
@@ -154,7 +155,8 @@ def read_tmx(path: Path) -> ImportedUnits:
         for node in unit.getlanguageNodes():
             language = (getXMLlang(node) or "").split("-")[0].split("_")[0].lower()
             text = unit.getNodeText(node)
-            if language in (SOURCE_LANGUAGE, TARGET_LANGUAGE) and text and language not in variants:
+            if language in (SOURCE_LANGUAGE, TARGET_LANGUAGE) and normalize_text(text or "") \
+                    and language not in variants:
                 variants[language] = text
         if len(variants) < 2:
             other += 1

@@ -90,14 +90,26 @@ def _table_terms(data: bytes, path: Path, delimiter: str | None) -> list[Term]:
     return terms
 
 
+_TBX_ROOTS = ("martif",)
+"""TBX 2's root element (ISO 30042:2008), the TBX translate-toolkit reads."""
+
+
 def _tbx_terms(data: bytes, path: Path) -> list[Term]:
     from lxml import etree
     from translate.storage import tbx
 
     try:
-        store = tbx.tbxfile.parsestring(data)
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     except (etree.LxmlError, ValueError) as error:
         raise InputError(f"{path}: is not a TBX file this tool reads ({error})") from None
+    root_name = etree.QName(root).localname
+    if root_name not in _TBX_ROOTS:  # translate-toolkit only asserts it (AssertionError)
+        raise InputError(f"{path}: is not a TBX file this tool reads (its root element is <{root_name}>, not "
+                         "<martif>); export TBX 2 (TBX-Basic, martif), or give the terms as .csv")
+    try:
+        store = tbx.tbxfile.parsestring(data)
+    except (etree.LxmlError, ValueError, AssertionError) as error:
+        raise InputError(f"{path}: is not a TBX file this tool reads ({error or type(error).__name__})") from None
     terms = []
     for unit in store.units:
         languages = [node.get("{http://www.w3.org/XML/1998/namespace}lang") or "" for node in unit.getlanguageNodes()]

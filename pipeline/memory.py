@@ -11,7 +11,10 @@ WAL mode with a busy timeout so that concurrent builds wait for each other's
 short write transactions, and every write is one transaction, so a killed build
 leaves the memory as it was before that write. Every human translation ever
 recorded is also kept in ``human_history``, so a newer correction never erases
-an older one.
+an older one. A reviewer's pairs of a brief of existing English (alignment merges among them: a German
+sentence that shares its neighbour's English, and that neighbour's joined English) are kept
+apart, in ``alignment_corrections``, tied to the English file's name: only briefs of that
+English read them.
 """
 
 from __future__ import annotations
@@ -30,9 +33,26 @@ from pipeline.text import normalize_text
 
 DEFAULT_PATH = Path("memory") / "translation-memory.sqlite"
 PATH_VARIABLE = "PIPELINE_MEMORY"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_ALIGNMENT_TABLE = ("""
+CREATE TABLE IF NOT EXISTS alignment_corrections (
+    id       INTEGER PRIMARY KEY,
+    english  TEXT NOT NULL,   -- the name of the English file whose alignment it corrects ('': any, from schema 2)
+    source   TEXT NOT NULL,
+    target   TEXT NOT NULL,   -- '': this German shares the English of the sentence before it
+    approved INTEGER NOT NULL,
+    note     TEXT NOT NULL,
+    recorded_from TEXT NOT NULL,
+    recorded TEXT NOT NULL
+)""", "CREATE INDEX IF NOT EXISTS alignment_corrections_by_source ON alignment_corrections (source, english)")
 _MIGRATIONS = {
     1: ("ALTER TABLE entries ADD COLUMN parts INTEGER NOT NULL DEFAULT 1",),
+    # Alignment merges (empty human English) move out of the entries every build reads.
+    2: (*_ALIGNMENT_TABLE,
+        "INSERT INTO alignment_corrections (english, source, target, approved, note, recorded_from, recorded) "
+        "SELECT '', source, target, approved, note, recorded_from, updated FROM entries "
+        "WHERE origin = 'human' AND target = ''",
+        "DELETE FROM entries WHERE origin = 'human' AND target = ''"),
 }
 """Statements that bring a memory of schema N to N + 1."""
 BUSY_TIMEOUT_SECONDS = 60
@@ -65,7 +85,7 @@ CREATE TABLE IF NOT EXISTS human_history (
     note     TEXT NOT NULL,
     recorded_from TEXT NOT NULL,
     recorded TEXT NOT NULL
-)""")
+)""", *_ALIGNMENT_TABLE)
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,8 @@ class MemoryStats:
     engines: tuple[tuple[str, str, int], ...]
     """(model, settings, entries) for every engine with machine entries."""
     history: int
+    alignments: int
+    """Alignment corrections of existing English, every version."""
 
 
 def default_path() -> Path:
@@ -174,7 +196,7 @@ class TranslationMemory:
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"SELECT source, origin, target, score, approved, parts FROM entries WHERE source IN ({marks}) "
-                "AND (origin = 'human' OR (model = ? AND settings = ?))",
+                "AND ((origin = 'human' AND target != '') OR (model = ? AND settings = ?))",
                 (*chunk, engine.model, engine.settings),
             )
             for source, origin, target, score, approved, parts in rows:
@@ -184,10 +206,39 @@ class TranslationMemory:
         return [found.get(source) for source in sources]
 
     def recall_human(self, sources: Sequence[str]) -> list[Translation | None]:
-        """Each sentence's human English from memory, if a person recorded one (empty English: the
-        German shares the English of the sentence before it, an alignment correction)."""
+        """Each sentence's human English from memory, if a person recorded one."""
         return [found if found is not None and found.origin == "human" else None
                 for found in self.recall(sources, _HUMAN_ONLY)]
+
+    def recall_alignment(self, sources: Sequence[str], english: str) -> list[Translation | None]:
+        """Each sentence's English as a reviewer aligned it with the English file named ``english``
+        (the newest correction; empty English: the German shares the English of the sentence
+        before it). Only briefs of that English read these, never a translated brief."""
+        found: dict[str, Translation] = {}
+        unique = list(dict.fromkeys(sources))
+        for start in range(0, len(unique), _LOOKUP_CHUNK):
+            chunk = unique[start : start + _LOOKUP_CHUNK]
+            rows = self._db.execute(
+                f"SELECT source, target, approved FROM alignment_corrections WHERE source IN "
+                f"({','.join('?' * len(chunk))}) AND english IN (?, '') ORDER BY id", (*chunk, english))
+            for source, target, approved in rows:
+                found[source] = Translation(text=target, score=None, origin="human", approved=bool(approved))
+        return [found.get(source) for source in sources]
+
+    def record_alignment(self, translations: Iterable[HumanTranslation], english: str, recorded_from: str) -> int:
+        """Record a reviewer's pairs of a brief of the English file named ``english`` (one
+        transaction): per German sentence, the English it shows in that file's briefs, or empty
+        English where it shares the English of the sentence before it. Kept apart from human
+        English, so a merge never reaches a brief the model translates; the newest row wins, so a
+        later split undoes an earlier merge. Every version is kept."""
+        stamp = now()
+        rows = [(english, normalize_text(t.source), normalize_text(t.target), int(t.approved), t.note, recorded_from,
+                 stamp) for t in translations]
+        with self._write():
+            self._db.executemany(
+                "INSERT INTO alignment_corrections (english, source, target, approved, note, recorded_from, recorded) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        return len(rows)
 
     def remember_machine(self, sources: Sequence[str], translations: Sequence[Translation], engine: Engine) -> None:
         """Store machine output for this engine (one transaction)."""
@@ -215,6 +266,9 @@ class TranslationMemory:
         with self._write():
             for item in translations:
                 source, target = normalize_text(item.source), normalize_text(item.target)
+                if not source or not target:
+                    raise PipelineError(f"human English for {source[:60]!r} is empty; nothing was recorded "
+                                        "(an alignment merge is recorded with record_alignment)")
                 row = self._db.execute(
                     "SELECT target FROM entries WHERE source = ? AND origin = 'human'", (source,)
                 ).fetchone()
@@ -264,6 +318,7 @@ class TranslationMemory:
             machine=sum(count for _model, _settings, count in engines),
             engines=engines,
             history=one("SELECT count(*) FROM human_history").fetchone()[0],
+            alignments=one("SELECT count(*) FROM alignment_corrections").fetchone()[0],
         )
 
 

@@ -9,6 +9,10 @@ it gives only the catalog a language, so each pair's German and English cells ge
 from __future__ import annotations
 
 import io
+import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,14 +245,130 @@ def _number_pages(joined, page_numbers: list[bytes]) -> None:
         raise ValueError(f"{number} numbered pages for {len(joined.pages)} pages")
 
 
-def extract(pdf_path: Path) -> dict[str, bytes]:
-    """The files embedded in a brief's PDF, by name."""
+ATTACHMENT_NAME = re.compile(r"[\w-][\w.-]*\.(?:json|xlf|tmx)")
+"""A file name ``extract`` writes: a brief's own attachments' names fit it (``extracted_name``)."""
+MAX_ATTACHMENT_BYTES = 1024 * 2**20
+MAX_ATTACHMENT_RATIO = 200
+"""A brief's JSON, XLIFF and TMX compress 5 to 20 times; inflating more than this (past
+``_RATIO_FROM_BYTES``) is a decompression bomb."""
+_RATIO_FROM_BYTES = 16 * 2**20
+_CHUNK = 2**16
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """An attachment of a PDF, read within bounds: ``chunks()`` inflates it piece by piece."""
+
+    name: str
+    """Its name in the PDF, as the PDF says (untrusted: print it through ``printable``)."""
+    file_name: str
+    """The name it is written under (``extracted_name``)."""
+    _stream: object
+
+    def chunks(self) -> Iterator[bytes]:
+        """Its bytes, a piece at a time, never more than ``MAX_ATTACHMENT_BYTES`` in all nor more
+        than ``MAX_ATTACHMENT_RATIO`` times what the PDF stores; ``InputError`` past either."""
+        import pikepdf
+
+        stored = int(self._stream.get("/Length", 0))
+        if stored > MAX_ATTACHMENT_BYTES:
+            raise InputError(f"attachment {self.name!r} stores {stored:,} bytes (at most {MAX_ATTACHMENT_BYTES:,}); "
+                             "not a brief's data; nothing extracted")
+        raw = self._stream.read_raw_bytes()
+        filters = self._stream.get("/Filter")
+        filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+        if not filters:
+            pieces: Iterator[bytes] = (raw[i:i + _CHUNK] for i in range(0, len(raw), _CHUNK))
+        elif filters == [pikepdf.Name.FlateDecode] and "/DecodeParms" not in self._stream:
+            pieces = _inflated(raw)
+        else:
+            raise InputError(f"attachment {self.name!r} is encoded with {', '.join(str(f) for f in filters)}, "
+                             "which a brief's attachments never are; not extracted")
+        total = 0
+        for piece in pieces:
+            total += len(piece)
+            if total > MAX_ATTACHMENT_BYTES or (total > _RATIO_FROM_BYTES
+                                                and total > MAX_ATTACHMENT_RATIO * max(len(raw), 1)):
+                raise InputError(f"attachment {self.name!r} inflates past {total // 2**20:,} MB from "
+                                 f"{len(raw):,} bytes: a decompression bomb, not a brief's data; nothing extracted")
+            yield piece
+
+
+def _inflated(raw: bytes) -> Iterator[bytes]:
+    """zlib-inflated ``raw``, at most ``_CHUNK`` bytes at a time however far it inflates."""
+    inflater = zlib.decompressobj()
+    try:
+        for start in range(0, len(raw), _CHUNK):
+            pending = raw[start:start + _CHUNK]
+            while pending:
+                piece = inflater.decompress(pending, _CHUNK)
+                pending = inflater.unconsumed_tail
+                if piece:
+                    yield piece
+            if inflater.eof:
+                return
+        tail = inflater.flush()
+    except zlib.error as error:
+        raise InputError(f"an attachment's compressed data is damaged ({error})") from None
+    if tail:
+        yield tail
+
+
+def extracted_name(name: str) -> str | None:
+    """The file name an attachment is written under: its name with every character but letters,
+    digits, ``.``, ``-`` and ``_`` made ``_`` (``Ausgabe #7.json`` → ``Ausgabe__7.json``, and
+    ``a/dup.json`` → ``a_dup.json``, never a path); ``None`` unless that fits ``ATTACHMENT_NAME``
+    (a brief's JSON, XLIFF or TMX, never a dot file such as ``.bashrc``, never ``..``)."""
+    safe = re.sub(r"[^\w.-]", "_", name)
+    return safe if ATTACHMENT_NAME.fullmatch(safe) and len(safe.encode()) <= 255 else None
+
+
+@contextmanager
+def embedded_files(pdf_path: Path) -> Iterator[tuple[list[EmbeddedFile], list[str]]]:
+    """The attachments of a brief's PDF that ``extract`` writes, each checked whole (name and
+    size) before any is handed on; and the names of those it leaves out (another tool's files).
+    The PDF stays open while the caller reads the files' ``chunks``."""
     import pikepdf
 
     try:
-        with pikepdf.open(pdf_path) as document:
-            return {name: spec.get_file().read_bytes() for name, spec in document.attachments.items()}
+        document = pikepdf.open(pdf_path)
     except FileNotFoundError:
         raise InputError(f"{pdf_path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{pdf_path}: is a directory; name a brief's PDF") from None
+    except pikepdf.PasswordError:
+        raise InputError(f"{pdf_path}: is encrypted; a brief's PDF never is") from None
     except pikepdf.PdfError as error:
         raise InputError(f"{pdf_path}: is not a readable PDF ({error})") from None
+    with document:
+        try:
+            checked = _checked_attachments(document)
+        except pikepdf.PdfError as error:
+            raise InputError(f"{pdf_path}: is not a readable PDF ({error})") from None
+        except InputError as error:
+            raise InputError(f"{pdf_path}: {error}") from None
+        yield checked
+
+
+def _checked_attachments(document) -> tuple[list[EmbeddedFile], list[str]]:
+    import pikepdf
+
+    found, skipped, taken = [], [], {}
+    for name, spec in document.attachments.items():
+        file_name = extracted_name(name)
+        if file_name is None:
+            skipped.append(name)
+            continue
+        if file_name.lower() in taken:
+            raise InputError(f"two attachments, {taken[file_name.lower()]!r} and {name!r}, would both be "
+                             f"written as {file_name}; nothing extracted")
+        taken[file_name.lower()] = name
+        streams = spec.obj.get("/EF", pikepdf.Dictionary())
+        stream = streams.get("/UF") or streams.get("/F")
+        if not isinstance(stream, pikepdf.Stream):
+            raise InputError(f"attachment {name!r} holds no file; nothing extracted")
+        embedded = EmbeddedFile(name, file_name, stream)
+        for _ in embedded.chunks():  # inflated once to check its size, never kept
+            pass
+        found.append(embedded)
+    return found, skipped

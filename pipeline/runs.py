@@ -2,24 +2,23 @@
 
 The sentences of all documents are translated together, a group of documents at a time, so that
 thirty short articles batch as well as one long one; a finished document is rendered while the
-next group translates; builds of the same document into the same folder take turns (a lock per
-document); a run of several briefs ends with the press review.
+next group translates; builds into the same folder take turns writing (``files.folder_lock``); a
+run of several briefs ends with the press review. A document that fails, for whatever reason,
+is reported and the others are built.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from pipeline import build, render, writers
+from pipeline import build, files, render, writers
 from pipeline.build import BuildResult, Prepared
 from pipeline.errors import PipelineError, UsageError
 from pipeline.glossary import Glossary
@@ -44,7 +43,7 @@ class BuildListener:
     """What a run reports as it goes; the CLI prints it. The methods here do nothing."""
 
     def waiting(self, path: Path) -> None:
-        """Another build of this document holds its lock."""
+        """Another build is writing into the output folder; this document's outputs wait for it."""
 
     def planned(self, sentences: int) -> None:
         """The run has this many sentences in all (read and segmented)."""
@@ -63,7 +62,8 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
                  force: bool = False, listener: BuildListener = BuildListener(),
                  review_name: str = "press-review", pdf_variant: str = DEFAULT_VARIANT,
                  outputs: frozenset[str] = frozenset(writers.OUTPUTS),
-                 english: dict[Path, Path] | None = None, glossary: Glossary | None = None) -> RunResult:
+                 english: dict[Path, Path] | None = None, glossary: Glossary | None = None,
+                 debug: bool = False) -> RunResult:
     """Build the outputs of every input (``build.output_paths``) and, for more than one, the press review.
 
     The sentences of all documents are translated together, a group of documents at a time,
@@ -71,22 +71,24 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
     rendered while the next group translates (``_Renderer``). When a brief's content,
     the templates and the pipeline are unchanged since its outputs were written, nothing is
     rendered or written again unless ``force`` is set. Builds of the same document into the
-    same folder take turns. A document that fails is reported and leaves nothing behind.
+    same folder take turns writing. A document that fails is reported and leaves nothing behind.
     ``outputs`` chooses what to write (``OUTPUTS``); the press review needs its HTML and PDF.
     ``english`` maps an input to its existing English translation, aligned instead of translated.
-    ``glossary``: the organisation's terms, checked in every brief (``checks.terms``).
+    ``glossary``: the organisation's terms, checked in every brief (``checks.terms``). An error
+    that is not a ``PipelineError`` (a bug) fails only its document, unless ``debug`` asks for
+    its traceback.
     """
-    build.ensure_writable(out_dir)
+    files.ensure_writable(out_dir)
+    files.lock_folder()  # refused before any work if it is not safe to lock in
     results: dict[Path, BuildResult] = {}
     failures = 0
-    with ExitStack() as locks, _Renderer(in_process=len(inputs) == 1) as renderer:
+    with _Renderer(in_process=len(inputs) == 1, listener=listener) as renderer:
         prepared = []
         for path in inputs:
             try:
-                locks.enter_context(document_lock(out_dir, path.stem, lambda path=path: listener.waiting(path)))
                 prepared.append(build.read_and_segment(path, (english or {}).get(path), memory))
-            except PipelineError as error:
-                listener.failed(path, str(error))
+            except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
+                listener.failed(path, failure_message(path, error, debug))
                 failures += 1
         listener.planned(sum(len(item.to_translate) for item in prepared))
         pending = []
@@ -98,22 +100,37 @@ def build_briefs(inputs: list[Path], out_dir: Path, translator: EnglishSource, m
             start = 0
             for item in group:
                 end = start + len(item.to_translate)
-                pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
-                                       translator, out_dir, force, renderer, pdf_variant, outputs, glossary))
+                try:
+                    pending.append(_finish(item, translations[start:end], recalled[start:end], translate_figure,
+                                           translator, out_dir, force, renderer, pdf_variant, outputs, glossary))
+                except Exception as error:  # noqa: BLE001
+                    listener.failed(item.path, failure_message(item.path, error, debug))
+                    failures += 1
                 start = end
         for item, future in pending:
             try:
                 result = future.result()
-            except PipelineError as error:
-                listener.failed(item.path, str(error))
+            except Exception as error:  # noqa: BLE001
+                listener.failed(item.path, failure_message(item.path, error, debug))
                 failures += 1
                 continue
             results[item.path] = result
             listener.finished(result)
         built = [results[path] for path in inputs if path in results]
         wanted = len(built) > 1 and {"html", "pdf"} <= outputs
-        review = _press_review(built, out_dir, review_name, force, pdf_variant, renderer.typesetters) if wanted else ()
+        review = _press_review(built, out_dir, review_name, force, pdf_variant, renderer.typesetters,
+                               listener) if wanted else ()
     return RunResult(results=tuple(built), failures=failures, review=review, threads=translator.configuration)
+
+
+def failure_message(path: Path, error: Exception, debug: bool) -> str:
+    """The one line a failed document gets; with ``debug``, a bug's traceback instead."""
+    if isinstance(error, PipelineError):
+        return str(error)
+    if debug:
+        raise error
+    return (f"{path}: internal error: {type(error).__name__}: {error} (the other documents were built; "
+            "build this one alone with --debug for a traceback)")
 
 
 def build_brief(input_path: Path, out_dir: Path, translator: EnglishSource, memory: TranslationMemory,
@@ -145,7 +162,6 @@ def _finish(item: Prepared, translations: list[Translation], recalled: list[bool
     """Check one document, then hand it to the renderer unless its outputs are up to date."""
     checked = build.checked_brief(item, translations, recalled, translate_figure, translator, glossary)
     paths = build.output_paths(out_dir, item.document.name, outputs)
-    build.remove_stale_temporaries(paths)
     key = build.content_key(checked.brief, pdf_variant)
     if not force and build.up_to_date(paths, key):
         done: Future = Future()
@@ -160,17 +176,20 @@ class _Renderer:
     in the build's processes (one per CPU: WeasyPrint is single-threaded and holds every page in
     memory). The build's only pool; the press review is typeset in it too."""
 
-    def __init__(self, in_process: bool) -> None:
+    def __init__(self, in_process: bool, listener: BuildListener) -> None:
         self.typesetters = None if in_process else ProcessPool(len(os.sched_getaffinity(0))).started()
         self._thread = None if in_process else ThreadPoolExecutor(1, thread_name_prefix="renderer")
+        self._listener = listener
 
     def submit(self, checked: build.Checked, key: str, paths: build.OutputPaths, pdf_variant: str) -> Future:
+        on_wait = partial(self._listener.waiting, checked.path)
         if self._thread is not None:
-            return self._thread.submit(build.render_and_write, checked, key, paths, pdf_variant, self.typesetters)
+            return self._thread.submit(build.render_and_write, checked, key, paths, pdf_variant, self.typesetters,
+                                       on_wait)
         done: Future = Future()
         try:
-            done.set_result(build.render_and_write(checked, key, paths, pdf_variant))
-        except PipelineError as error:
+            done.set_result(build.render_and_write(checked, key, paths, pdf_variant, on_wait=on_wait))
+        except Exception as error:  # noqa: BLE001 - reported with its document
             done.set_exception(error)
         return done
 
@@ -184,8 +203,9 @@ class _Renderer:
 
 
 def _press_review(results: list[BuildResult], out_dir: Path, name: str, force: bool, pdf_variant: str,
-                  typesetters: ProcessPool | None) -> tuple[Path, ...]:
-    """``index.html`` and ``<name>.pdf``: every brief of the run, with links and a contents page."""
+                  typesetters: ProcessPool | None, listener: BuildListener) -> tuple[Path, ...]:
+    """``index.html`` and ``<name>.pdf``: every brief of the run, with links and a contents page;
+    the two and their key written under the folder's lock, so all three are of one run."""
     briefs = [result.brief for result in results]
     index = out_dir / "index.html"
     review = out_dir / f"{name}.pdf"
@@ -195,9 +215,12 @@ def _press_review(results: list[BuildResult], out_dir: Path, name: str, force: b
     key_file = out_dir / f".{name}.key"
     if not force and review.is_file() and index.is_file() and key_file.is_file() and key_file.read_text() == key:
         return ()
-    build.write_atomically(index, index_text.encode("utf-8"))
-    build.write_atomically(review, render.press_review_pdf(briefs, review_html, pdf_variant, typesetters))
-    build.write_atomically(key_file, key.encode())
+    review_pdf = render.press_review_pdf(briefs, review_html, pdf_variant, typesetters)
+    written = {index: index_text.encode("utf-8"), review: review_pdf, key_file: key.encode()}
+    try:
+        files.write_set(out_dir, written, on_wait=partial(listener.waiting, review))
+    except OSError as error:
+        raise PipelineError(f"{review}: the press review cannot be written ({error.strerror})") from None
     return index, review
 
 
@@ -216,29 +239,3 @@ def check_output_names(inputs: list[Path], out_dir: Path, review_name: str) -> N
             if output in owners:
                 raise UsageError(f"{owners[output]} would write {output}, which the press review writes; rename it, "
                                  "or choose another --review-name")
-
-
-def lock_path(out_dir: Path, name: str) -> Path:
-    """Where a document's lock lives: outside the output folder, one per output folder and name."""
-    folder = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-    locks = Path(tempfile.gettempdir()) / f"de-en-brief-locks-{os.getuid()}"
-    locks.mkdir(mode=0o700, exist_ok=True)
-    return locks / f"{folder}-{name}.lock"
-
-
-@contextmanager
-def document_lock(out_dir: Path, name: str, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold the document's lock (``lock_path``); a second build of the same document waits for the first."""
-    with open(lock_path(out_dir, name), "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-

@@ -45,3 +45,12 @@ def normalize_text(text: str) -> str:
     is compared with a document's sentences.
     """
     return clean(unicodedata.normalize("NFC", text))
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_unpaired_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone UTF-16 surrogate, which JSON's ``\\ud800`` escapes can make and
+    no encoding can write."""
+    return bool(_SURROGATE.search(text))

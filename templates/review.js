@@ -297,7 +297,7 @@
     });
     var data = {
       format: "de-en-brief corrections", version: 1, document: page.document, input: page.input,
-      sha256: page.sha256, exported: new Date().toISOString(), corrections: list
+      sha256: page.sha256, english: page.english, exported: new Date().toISOString(), corrections: list
     };
     var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
     var link = document.createElement("a");

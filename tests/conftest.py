@@ -73,11 +73,13 @@ def correction(pair: dict, new_target: str, approved: bool = True, note: str = "
             "approved": approved, "note": note, "time": "2026-11-25T10:00:00Z"}
 
 
-def write_corrections(path: Path, document: str, input_name: str, *items: dict) -> Path:
-    """A corrections file as the review page exports it."""
+def write_corrections(path: Path, document: str, source: Path, *items: dict) -> Path:
+    """A corrections file as the review page exports it, for a brief built from ``source`` as it is now."""
+    import hashlib
     import json
 
     path.write_text(json.dumps({"format": "de-en-brief corrections", "version": 1, "document": document,
-                                "input": input_name, "sha256": "", "exported": "2026-11-25T10:00:00Z",
-                                "corrections": list(items)}, ensure_ascii=False), "utf-8")
+                                "input": source.name, "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+                                "exported": "2026-11-25T10:00:00Z", "corrections": list(items)},
+                               ensure_ascii=False), "utf-8")
     return path

@@ -132,20 +132,20 @@ def test_weasyprint_fetches_nothing_outside_templates():
     assert fetcher.fetch((TEMPLATES / "brief.css").as_uri()) is not None
 
 
-def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
-    import os
-
-    from pipeline.build import write_atomically
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    from pipeline.files import write_atomically
 
     target = tmp_path / "brief.pdf"
     write_atomically(target, b"old")
 
-    def failing_replace(*_):
+    def chunks_then_a_full_disk():
+        yield b"new, half"
         raise OSError("disk full")
 
-    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError):
-        write_atomically(target, b"new")
+        write_atomically(target, chunks_then_a_full_disk())
+    with pytest.raises(FileExistsError):
+        write_atomically(target, b"new", overwrite=False)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["brief.pdf"]
 
 

@@ -157,6 +157,43 @@ def test_a_reviewer_fixes_the_alignment_on_the_review_page_and_the_next_build_ke
         ("The fire brigade deployed 300 firefighters.", None), ("Nobody was injured.", None)]
 
 
+def test_an_alignment_merge_stays_with_its_english_and_never_empties_a_translated_brief(tmp_path, fixture_package):
+    """A German sentence that shares its neighbour's English (the review page's merge) is recorded
+    for that English file only: a brief the model translates shows its own English, never ``''``."""
+    from conftest import write_corrections
+
+    german, english = _write(tmp_path)
+    memory = ("--memory", str(tmp_path / "memory.sqlite"))
+    packages = fixture_package.path.parent
+    aligned = tmp_path / "aligned"
+    assert run_cli("brief", str(german), "--out", str(aligned), *memory, packages_dir=packages).returncode == 0
+    pairs = {pair["id"]: pair for pair in _pairs(aligned)}
+    merged = f"{pairs['p3.s1']['target']} {pairs['p3.s2']['target']}"
+    edit = {"old_target": "", "approved": False, "note": "", "time": "2026-12-01T08:00:00Z"}
+    corrections = write_corrections(tmp_path / "hochwasser.corrections.json", "hochwasser", german,
+                                    dict(edit, id="p3.s1", source=pairs["p3.s1"]["source"], new_target=merged),
+                                    dict(edit, id="p3.s2", source=pairs["p3.s2"]["source"], new_target="",
+                                         shares="p3.s1"))
+    data = json.loads(corrections.read_text("utf-8"))
+    corrections.write_text(json.dumps(dict(data, english=english.name)), "utf-8")
+    applied = run_cli("corrections", "apply", str(corrections), "--input", str(german), *memory)
+    assert applied.returncode == 0, applied.stderr.decode()
+    assert "2 pairs as aligned with hochwasser.en.md" in applied.stderr.decode()
+
+    translated_german = tmp_path / "translated" / "hochwasser.md"
+    translated_german.parent.mkdir()
+    translated_german.write_text(GERMAN, "utf-8")  # no English beside it: the model translates
+    out = tmp_path / "translated-out"
+    result = run_cli("brief", str(translated_german), "--out", str(out), *memory, packages_dir=packages)
+    assert result.returncode == 0, result.stderr.decode()
+    for pair in _pairs(out):
+        assert pair["target"] and pair["origin"] == "mt", pair
+    assert run_cli("brief", str(german), "--out", str(aligned), *memory, packages_dir=packages).returncode == 0
+    again = {pair["id"]: pair for pair in _pairs(aligned)}
+    assert (again["p3.s1"]["target"], again["p3.s2"]["target"], again["p3.s2"]["alignment"]["lead"]) == (
+        merged, "", "p3.s1")
+
+
 def test_the_review_page_glosses_no_name_as_the_verb_the_lemmatizer_guessed(tmp_path):
     """``Klopp`` in the middle of a sentence is a name, not a form of ``kloppen`` (to bash): the review
     page gives it no gloss; the words around it keep theirs."""

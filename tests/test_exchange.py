@@ -29,7 +29,7 @@ def exported(tmp_path_factory, fixture_package):
     assert run_cli("brief", str(source), "--out", str(root), *args, packages_dir=packages).returncode == 0
     pairs = json.loads((root / "zeichen.json").read_text("utf-8"))["pairs"]
     corrections = write_corrections(
-        root / "zeichen.corrections.json", "zeichen", "zeichen.txt",
+        root / "zeichen.corrections.json", "zeichen", source,
         correction(pairs[0], "The board said: “We grow by 5 % & more.” <b>"),
         correction(pairs[2], "Street, measure & foot: \"straight quotes\" and 'single' {{ 7*7 }}", approved=False,
                    note="check the idiom"))

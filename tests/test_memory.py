@@ -3,6 +3,7 @@
 import json
 import sqlite3
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +40,7 @@ class Workspace:
         return json.loads((self.out / f"{NAME}.json").read_text("utf-8"))["pairs"]
 
     def corrections(self, *items, name="review.corrections.json"):
-        return write_corrections(self.root / name, NAME, ARTICLE.name, *items)
+        return write_corrections(self.root / name, NAME, self.source, *items)
 
 
 def test_rebuild_translates_nothing_then_exactly_the_edited_sentence(workspace):
@@ -85,18 +86,46 @@ def test_correction_wins_and_shows_in_every_output(workspace):
     assert "360-degree" in pdf_text and "✎" in pdf_text
 
 
-def test_a_correction_for_german_no_longer_in_the_input_is_reported_and_kept(workspace):
+def test_corrections_of_an_edited_input_are_refused_unless_included_on_purpose(workspace):
     workspace.brief()
     pairs = workspace.pairs()
-    workspace.source.write_text(workspace.source.read_text("utf-8").replace("am Dienstag", "am Mittwoch"), "utf-8")
     corrections = workspace.corrections(correction(pairs[0], "An old correction."), correction(pairs[1], "Kept."))
-    applied = workspace.run("corrections", "apply", str(corrections))
-    assert applied.returncode == 0
+    workspace.source.write_text(workspace.source.read_text("utf-8").replace("am Dienstag", "am Mittwoch"), "utf-8")
+    refused = workspace.run("corrections", "apply", str(corrections))
+    stderr = refused.stderr.decode()
+    assert refused.returncode == 1 and stderr.count("\n") == 1, stderr
+    assert "SHA-256" in stderr and "nothing recorded" in stderr and "--include-stale" in stderr, stderr
+    assert not workspace.memory.exists() or not _human_targets(workspace.memory)
+    applied = workspace.run("corrections", "apply", str(corrections), "--include-stale")
     stderr = applied.stderr.decode()
-    assert "warning: p1.s1: its German sentence is no longer in" in stderr and "p2.s1" not in stderr
-    with sqlite3.connect(workspace.memory) as db:
-        kept = db.execute("SELECT target FROM entries WHERE origin = 'human' ORDER BY target").fetchall()
-    assert kept == [("An old correction.",), ("Kept.",)]
+    assert applied.returncode == 0, stderr
+    assert "warning: recorded anyway (--include-stale): p1.s1: the German differs" in stderr and "p2.s1" not in stderr
+    assert _human_targets(workspace.memory) == [("An old correction.",), ("Kept.",)]
+
+
+def test_corrections_carrying_another_document_s_sentence_are_refused(workspace, tmp_path):
+    """A file exported for one brief but carrying a sentence of another document, marked approved:
+    nothing is recorded, so no brief of that other document shows it as approved human work."""
+    workspace.brief()
+    pairs = workspace.pairs()
+    other = tmp_path / "anderes.txt"
+    other.write_text("Der Stadtrat tagt am Montag.\n", "utf-8")
+    foreign = dict(correction(pairs[0], "Planted approved English."), id="p1.s1", source=pairs[3]["source"])
+    path = write_corrections(tmp_path / "anderes.corrections.json", "anderes", other, foreign)
+    refused = workspace.run("corrections", "apply", str(path), "--input", str(other))
+    stderr = refused.stderr.decode()
+    assert refused.returncode == 1 and "p1.s1: the German differs" in stderr and "nothing recorded" in stderr, stderr
+    moved = write_corrections(tmp_path / "verschoben.corrections.json", NAME, workspace.source,
+                              dict(correction(pairs[0], "Planted."), id="p99.s1"))
+    refused = workspace.run("corrections", "apply", str(moved))
+    assert refused.returncode == 1 and "p99.s1: no pair of" in refused.stderr.decode()
+    workspace.brief()
+    assert all(pair["origin"] != "human" for pair in workspace.pairs())
+
+
+def _human_targets(memory: Path) -> list[tuple[str]]:
+    with sqlite3.connect(memory) as db:
+        return db.execute("SELECT target FROM entries WHERE origin = 'human' ORDER BY target").fetchall()
 
 
 @pytest.mark.parametrize("content, message", [
@@ -264,10 +293,15 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
         db.execute("CREATE TABLE human_history (id INTEGER PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL, "
                    "approved INTEGER NOT NULL, note TEXT NOT NULL, recorded_from TEXT NOT NULL, recorded TEXT NOT NULL)")
         db.execute("INSERT INTO entries VALUES ('Ein Satz.', 'human', '', '', 'A sentence.', NULL, 1, '', '', 't', 't')")
+        # a merge of the review page, as schema 2 recorded it: empty human English
+        db.execute("INSERT INTO entries VALUES ('Ein zweiter.', 'human', '', '', '', NULL, 0, '', 'c', 't', 't')")
         db.execute("PRAGMA user_version=1")
     with TranslationMemory(path) as memory:
-        [recalled] = memory.recall(["Ein Satz."], Engine(model="m", settings="s"))
+        recalled, merged = memory.recall(["Ein Satz.", "Ein zweiter."], Engine(model="m", settings="s"))
+        [aligned] = memory.recall_alignment(["Ein zweiter."], "any.en.txt")
     assert (recalled.text, recalled.origin, recalled.approved, recalled.parts) == ("A sentence.", "human", True, 1)
+    assert merged is None, "a build never gets empty human English"
+    assert (aligned.text, aligned.origin) == ("", "human"), "the merge is kept for briefs of existing English"
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 

@@ -103,25 +103,44 @@ CONTENTS_LABELS = frozenset({"inhaltsverzeichnis", "inhalt", "inhaltsübersicht"
 """Labels of a table of contents or an index, which are navigation, not text."""
 CONTENTS_RUN = 3
 """Without a label, this many lines in a row that repeat later headings are a table of contents."""
-_PAGE_NUMBER = re.compile(r"(?:[\s.·…_]+\d{1,4})?\s*$")
-"""A contents line's page number, after spaces or leader dots ("Kapitel 1 ...... 5"), not a word's digits."""
+_LEADERS = ".·…_"
+"""What separates a contents line's page number from its heading, besides spaces ("Kapitel 1 ...... 5")."""
+
+
+def without_page_number(text: str) -> str:
+    """A contents line without its page number: one to four digits after spaces or leader dots at
+    its end, not a word's digits. Scanned from the end, so a line of 50,000 dots costs no more
+    than reading it (a regular expression anchored at the end retries every start: quadratic)."""
+    end = len(text.rstrip())
+    digits = end
+    while digits > 0 and text[digits - 1].isdecimal():
+        digits -= 1
+    if not 1 <= end - digits <= 4:
+        return text[:end]
+    leaders = digits
+    while leaders > 0 and (text[leaders - 1].isspace() or text[leaders - 1] in _LEADERS):
+        leaders -= 1
+    return text[:leaders] if leaders < digits else text[:end]
 
 
 def without_contents(blocks: list[Block]) -> list[Block]:
     """Drop a table of contents: a run of lines that repeat headings further on (before those
     headings), after a label such as "Inhaltsverzeichnis" or at least ``CONTENTS_RUN`` long."""
     def key(text: str) -> str:
-        return _PAGE_NUMBER.sub("", text).strip().lower()
+        return without_page_number(text).strip().lower()
 
-    later_headings: list[set[str]] = [set() for _ in range(len(blocks) + 1)]
-    for index in range(len(blocks) - 1, -1, -1):
-        later_headings[index] = later_headings[index + 1] | ({key(blocks[index].text)} if blocks[index].kind == "heading" else set())
+    keys = [key(block.text) for block in blocks]
+    last_heading = {keys[index]: index for index, block in enumerate(blocks) if block.kind == "heading"}
+
+    def repeats_a_later_heading(index: int) -> bool:
+        return last_heading.get(keys[index], -1) > index
+
     kept, index = [], 0
     while index < len(blocks):
-        labelled = key(blocks[index].text) in CONTENTS_LABELS and blocks[index].kind != "code"
+        labelled = keys[index] in CONTENTS_LABELS and blocks[index].kind != "code"
         start = index + 1 if labelled else index
         end = start
-        while end < len(blocks) and blocks[end].kind != "code" and key(blocks[end].text) in later_headings[end + 1]:
+        while end < len(blocks) and blocks[end].kind != "code" and repeats_a_later_heading(end):
             end += 1
         if end > start and (labelled or end - start >= CONTENTS_RUN):
             index = end

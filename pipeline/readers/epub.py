@@ -40,8 +40,8 @@ def read(data: bytes, name: str, path: Path | None) -> Document:
         package = etree.fromstring(book.read(package_path), _parser())
         blocks, skipped = [], Counter()
         for member in _reading_order(package, package_path):
-            data = book.read(member)
-            chapter = parse_page(data, f"{label}: chapter {member}", _xml_encoding(data))
+            page = book.read(member)
+            chapter = parse_page(page, f"{label}: chapter {member}", _xml_encoding(page))
             skipped["page furniture elements (navigation, contents, scripts)"] += strip_furniture(chapter)
             if link_share(chapter) > CONTENTS_LINK_SHARE:
                 skipped["contents and index pages"] += 1
