@@ -562,7 +562,7 @@ def measure_hostile(env: dict) -> dict:
         cases[f"extract {name}"] = (len(data), [[*pipeline, "extract", str(written(name, data)), "--out",
                                                  str(folder / f"extract-{name}")]], None)
     other = written("anderes.txt", b"Der Stadtrat tagt am Montag.\n")
-    planted = ARTICLE.read_text("utf-8").split("\n\n")[1].split(". ")[0] + "."
+    planted = ARTICLE.read_text("utf-8").splitlines()[1]  # a sentence of the BMW article
     corrections = written("anderes.corrections.json", foreign_corrections(other, planted))
     cases["foreign corrections"] = (len(corrections.read_bytes()), [[*pipeline, "corrections", "apply",
                                                                      str(corrections), "--input", str(other), *memory]],
