@@ -6,10 +6,11 @@ MODEL ?=
 # WeasyPrint's Pango/HarfBuzz, the fonts the templates name and fallbacks for CJK and symbols, the Ding
 # German-English dictionary under the checks
 # (for make brief); poppler's pdftotext/pdftoppm and Debian's Chromium for the tests (never a
-# downloaded browser).
+# downloaded browser); PostgreSQL, whose server the tests start in a folder of their own (a team's
+# memory lives in one).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
 	fonts-droid-fallback fonts-symbola trans-de-en \
-	poppler-utils chromium
+	poppler-utils chromium postgresql
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: help setup setup-cluster cluster cluster-stop system-packages venv model brief test fixture-model bench bench-model peer-venv clean

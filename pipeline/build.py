@@ -22,7 +22,7 @@ from pipeline import __version__, align, checks, files, read, render, segment, w
 from pipeline.align import beads
 from pipeline.errors import InputError, PipelineError
 from pipeline.glossary import Glossary
-from pipeline.memory import TranslationMemory
+from pipeline.memory.store import TranslationMemory
 from pipeline.model import Alignment, Brief, Document, EnglishSource, Segment, Signature, Translation
 from pipeline.pdf import DEFAULT_VARIANT
 from pipeline.processes import ProcessPool

@@ -129,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     import_ = memory_verbs.add_parser("import", help="record the German→English units of a TMX file as human work")
     import_.add_argument("file", type=Path, metavar="FILE.tmx")
     import_.set_defaults(handler=_memory_import)
+    copy = memory_verbs.add_parser("copy", help="copy one memory into another, empty one (SQLite file or PostgreSQL "
+                                                "URL, either way), verified before it says done")
+    copy.add_argument("source", metavar="SRC", help="the memory to copy: FILE.sqlite or postgresql://USER@HOST/DB")
+    copy.add_argument("target", metavar="DST", help="a new or empty memory: FILE.sqlite or postgresql://USER@HOST/DB")
+    copy.set_defaults(handler=_memory_copy)
 
     corrections, corrections_verbs = _group(verbs, "corrections", "record a reviewer's corrections in the translation memory")
     apply = corrections_verbs.add_parser("apply", help="record FILE (exported from the review page) as human English")
@@ -141,9 +146,11 @@ def _parser() -> argparse.ArgumentParser:
     apply.set_defaults(handler=_corrections_apply)
 
     for sub in (brief, memory, stats, export, import_, apply):
-        sub.add_argument("--memory", type=Path, default=argparse.SUPPRESS, metavar="FILE.sqlite",
-                         help=f"translation memory (default: ${memory_store.PATH_VARIABLE} or {memory_store.DEFAULT_PATH})")
-    for sub in (brief, seg, qa, model, install, setup, memory, stats, export, import_, corrections, apply):
+        sub.add_argument("--memory", default=argparse.SUPPRESS, metavar="FILE.sqlite|postgresql://USER@HOST/DB",
+                         help=f"translation memory: a SQLite file, or a PostgreSQL database a team shares (the "
+                              f"password from the URL, PGPASSWORD or ~/.pgpass; default: ${memory_store.PATH_VARIABLE} "
+                              f"or {memory_store.DEFAULT_PATH})")
+    for sub in (brief, seg, qa, model, install, setup, memory, stats, export, import_, copy, corrections, apply):
         sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -155,8 +162,10 @@ def _group(verbs, name: str, help_text: str):
     return group, group.add_subparsers(title=f"{name} commands", metavar="ACTION")
 
 
-def _open_memory(args: argparse.Namespace) -> memory_store.TranslationMemory:
-    return memory_store.TranslationMemory(getattr(args, "memory", None) or memory_store.default_path())
+def _open_memory(args: argparse.Namespace):
+    from pipeline.memory.store import TranslationMemory
+
+    return TranslationMemory(getattr(args, "memory", None) or memory_store.default_location())
 
 
 def _brief(args: argparse.Namespace) -> int:
@@ -498,6 +507,16 @@ def _memory_stats(args: argparse.Namespace) -> int:
     say(f"  machine entries  {stats.machine}", sys.stdout)
     for model, settings, count in stats.engines:
         say(f"    {count:>6}  {model}  ({settings})", sys.stdout)
+    return 0
+
+
+def _memory_copy(args: argparse.Namespace) -> int:
+    from pipeline.memory.store import TranslationMemory, copy
+
+    with TranslationMemory(args.source) as source, TranslationMemory(args.target) as target:
+        rows, digest = copy(source, target)
+    say(f"copied {rows:,} rows (entries, human versions, alignment corrections) from {source.path} to {target.path}; "
+        f"verified: the same counts and content (SHA-256 {digest[:16]}…)")
     return 0
 
 

@@ -22,7 +22,7 @@ from pipeline import build, files, render, writers
 from pipeline.build import BuildResult, Prepared
 from pipeline.errors import PipelineError, UsageError
 from pipeline.glossary import Glossary
-from pipeline.memory import TranslationMemory
+from pipeline.memory.store import TranslationMemory
 from pipeline.model import EnglishSource, Translation
 from pipeline.pdf import DEFAULT_VARIANT
 from pipeline.processes import ProcessPool

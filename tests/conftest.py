@@ -57,6 +57,20 @@ def translator(fixture_package):
     return Translator(fixture_package)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster (``tests/postgres.py``); a run without PostgreSQL's binaries
+    fails here in one line rather than skipping."""
+    from postgres import Cluster
+
+    try:
+        cluster = Cluster()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
 def run_cli(*args: str, cwd: Path = ROOT, packages_dir: Path | None = None, stdin: bytes | None = None,
             timeout: int = 300) -> subprocess.CompletedProcess:
     """Run ``python -m pipeline`` as a user would."""

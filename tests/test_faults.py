@@ -84,7 +84,7 @@ def test_killed_builds_leave_complete_outputs_and_the_memory_intact(workspace):
                 partial += 1
     assert partial == 0
     assert kills >= 12, "most builds should have been killed, not finished"
-    from pipeline.memory import TranslationMemory
+    from pipeline.memory.store import TranslationMemory
 
     with TranslationMemory(memory) as opened:
         assert opened.history(pairs[5]["source"]) == ["Kept through every kill."]

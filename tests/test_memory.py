@@ -175,7 +175,7 @@ def test_newer_corrections_win_and_older_ones_stay_in_the_history(workspace):
         workspace.run("corrections", "apply", str(workspace.corrections(correction(pair, english))))
     workspace.brief()
     assert workspace.pairs()[0]["target"] == "Second try."
-    from pipeline.memory import TranslationMemory
+    from pipeline.memory.store import TranslationMemory
 
     with TranslationMemory(workspace.memory) as memory:
         assert memory.history(pair["source"]) == ["First try.", "Second try."]
@@ -239,7 +239,7 @@ def test_memory_export_and_import_round_trip(workspace, tmp_path):
     fresh = run_cli("memory", "import", str(exported), "--memory", str(tmp_path / "fresh.sqlite"))
     assert fresh.returncode == 0 and b"recorded 1 human translations" in fresh.stderr
     assert b"11 marked as machine translation" in fresh.stderr
-    from pipeline.memory import TranslationMemory
+    from pipeline.memory.store import TranslationMemory
 
     with TranslationMemory(tmp_path / "fresh.sqlite") as memory:
         [entry] = memory.entries("human")
@@ -277,11 +277,11 @@ def test_a_damaged_memory_file_is_one_clear_error(workspace):
     result = workspace.run("brief", str(workspace.source), "--out", str(workspace.out))
     stderr = result.stderr.decode()
     assert result.returncode == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
-    assert str(workspace.memory) in stderr and "cannot open the translation memory" in stderr
+    assert str(workspace.memory) in stderr and "cannot use the translation memory" in stderr and "from a backup" in stderr
 
 
 def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path):
-    from pipeline.memory import SCHEMA_VERSION, TranslationMemory
+    from pipeline.memory.store import TranslationMemory
     from pipeline.model import Engine
 
     path = tmp_path / "v1.sqlite"
@@ -303,7 +303,18 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
     assert merged is None, "a build never gets empty human English"
     assert (aligned.text, aligned.origin) == ("", "human"), "the merge is kept for briefs of existing English"
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert db.execute("PRAGMA user_version").fetchone()[0] > 3, "a pipeline from before Alembic refuses it"
+        assert db.execute("SELECT count(*) FROM human_history").fetchone()[0] == 0
+
+
+def test_a_memory_of_a_newer_pipeline_is_refused_in_one_line(workspace):
+    workspace.brief()
+    with sqlite3.connect(workspace.memory) as db:
+        db.execute("UPDATE alembic_version SET version_num = 'f00d'")
+    result = workspace.run("memory", "stats")
+    assert result.returncode == 1 and result.stderr.decode().count("\n") == 1
+    assert "written by a newer version of the pipeline (schema revision f00d)" in result.stderr.decode()
 
 
 def test_imported_english_is_normalized_like_corrected_english(workspace):
@@ -312,7 +323,7 @@ def test_imported_english_is_normalized_like_corrected_english(workspace):
                    '<tuv xml:lang="de"><seg>Ein   Satz.</seg></tuv>'
                    '<tuv xml:lang="en"><seg>A wrapped\n      sentence\u200b.</seg></tuv></tu></body></tmx>\n')
     assert workspace.run("memory", "import", str(tmx)).returncode == 0
-    from pipeline.memory import TranslationMemory
+    from pipeline.memory.store import TranslationMemory
 
     with TranslationMemory(workspace.memory) as memory:
         [entry] = memory.entries("human")

@@ -169,7 +169,7 @@ def measure_brief(source: Path, cold: bool) -> dict:
     ``cold``: with an empty translation memory; else with the memory the last run of this
     source left."""
     from pipeline import runs
-    from pipeline.memory import TranslationMemory
+    from pipeline.memory.store import TranslationMemory
 
     out = WORK / source.stem
     shutil.rmtree(out, ignore_errors=True)
@@ -253,7 +253,7 @@ def measure_cluster(count: int) -> dict:
     from distributed import Client
 
     from pipeline.translate.cluster import BATCH_SENTENCES, ClusterTranslator
-    from pipeline.memory import TranslationMemory
+    from pipeline.memory.store import TranslationMemory
 
     sentences = eltec_sentences(count)
     warm_up = eltec_sentences(count + 4 * BATCH_SENTENCES)[count:]

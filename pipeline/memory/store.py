@@ -1,0 +1,353 @@
+"""The storage layer of the translation memory (``pipeline.memory``): one ``TranslationMemory`` on
+SQLAlchemy Core for every engine, its schema brought up to date by Alembic when opened."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+
+from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from pipeline.errors import PipelineError
+from pipeline.memory import postgresql, sqlite
+from pipeline.memory.schema import alignment_corrections, entries, human_history, source_key
+from pipeline.model import Engine, HumanTranslation, MemoryEntry, Translation
+from pipeline.text import normalize_text
+
+ENGINES: tuple[ModuleType, ...] = (postgresql, sqlite)
+"""Database engines, the first that ``accepts`` a ``--memory`` location keeps it; SQLite takes any path."""
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_LOOKUP_CHUNK = 500
+"""Sentences per ``IN (...)`` query; SQLite limits the number of parameters."""
+_HUMAN_ONLY = Engine(model="", settings="")
+"""Human entries carry no model: recalling with this engine finds nothing else."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one human translation changed."""
+
+    translation: HumanTranslation
+    replaced: str | None
+    """The different human English it replaced, if any (still kept in the history)."""
+
+
+@dataclass(frozen=True)
+class MemoryStats:
+    path: str
+    """The memory as messages name it (a URL's password masked)."""
+    size_bytes: int
+    human: int
+    approved: int
+    machine: int
+    engines: tuple[tuple[str, str, int], ...]
+    """(model, settings, entries) for every engine with machine entries."""
+    history: int
+    alignments: int
+    """Alignment corrections of existing English, every version."""
+
+
+def engine_of(location: str) -> ModuleType:
+    return next(engine for engine in ENGINES if engine.accepts(location))
+
+
+def label(location: str | Path) -> str:
+    """A memory's location as every message, log and record names it: a URL's password masked."""
+    return engine_of(str(location)).label(str(location))
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class TranslationMemory:
+    """An open translation memory (a SQLite file's path or a PostgreSQL URL); use as a context manager."""
+
+    def __init__(self, location: str | Path):
+        location = str(location)
+        self._kind = engine_of(location)
+        self._location = location
+        self.path = self._kind.label(location)
+        self._kind.create_whole(location, lambda where: TranslationMemory(where).__exit__())
+        self._engine = self._kind.engine(location)
+        self._writer = self._engine.execution_options(**{sqlite.WRITE: True})
+        try:
+            self._migrate()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._engine.dispose()
+
+    def _migrate(self) -> None:
+        """Bring the schema to this pipeline's newest revision, under the memory's write lock (a
+        concurrent build that opens it meanwhile waits, then finds it done); refuse a memory whose
+        revision this pipeline does not know (a newer pipeline wrote it)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        scripts = ScriptDirectory.from_config(config)
+        with self._write() as connection:
+            self._kind.lock_for_migration(connection)
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current == scripts.get_current_head():
+                return
+            if current is not None and current not in {script.revision for script in scripts.walk_revisions()}:
+                raise PipelineError(f"{self.path}: translation memory was written by a newer version of the pipeline "
+                                    f"(schema revision {current}); update the pipeline")
+            if self._kind is sqlite and _legacy_version(connection) > 3:
+                raise PipelineError(f"{self.path}: translation memory was written by a newer version of the pipeline "
+                                    f"(schema {_legacy_version(connection)}); update the pipeline")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._failing_in_one_line(), self._engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction: committed whole, or rolled back whole."""
+        with self._failing_in_one_line(), self._writer.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _failing_in_one_line(self) -> Iterator[None]:
+        """A database's error (a lost server, no permission, a damaged file) as one line naming the memory."""
+        try:
+            yield
+        except SQLAlchemyError as error:
+            raise PipelineError(f"{self.path}: cannot use the translation memory ({self._kind.explain(_first_line(error))})"
+                                ) from None
+
+    # -- builds ------------------------------------------------------------------------------
+
+    def recall(self, sources: Sequence[str], engine: Engine) -> list[Translation | None]:
+        """Each sentence's English from memory: human first, else this engine's machine output."""
+        found: dict[str, Translation] = {}
+        wanted = _keyed(sources)
+        with self._read() as connection:
+            for chunk in _chunks(list(wanted)):
+                rows = connection.execute(
+                    select(entries.c.source, entries.c.origin, entries.c.target, entries.c.score, entries.c.approved,
+                           entries.c.parts)
+                    .where(entries.c.source_key.in_(chunk),
+                           or_(and_(entries.c.origin == "human", entries.c.target != ""),
+                               and_(entries.c.model == engine.model, entries.c.settings == engine.settings))))
+                for source, origin, target, score, approved, parts in rows:
+                    if source in wanted.values() and (origin == "human" or source not in found):
+                        found[source] = Translation(text=target, score=score, origin=origin, approved=bool(approved),
+                                                    parts=parts)
+        return [found.get(source) for source in sources]
+
+    def recall_human(self, sources: Sequence[str]) -> list[Translation | None]:
+        """Each sentence's human English from memory, if a person recorded one."""
+        return [found if found is not None and found.origin == "human" else None
+                for found in self.recall(sources, _HUMAN_ONLY)]
+
+    def recall_alignment(self, sources: Sequence[str], english: str) -> list[Translation | None]:
+        """Each sentence's English as a reviewer aligned it with the English file named ``english``
+        (the newest correction; empty English: the German shares the English of the sentence
+        before it). Only briefs of that English read these, never a translated brief."""
+        found: dict[str, Translation] = {}
+        wanted = _keyed(sources)
+        table = alignment_corrections.c
+        with self._read() as connection:
+            for chunk in _chunks(list(wanted)):
+                rows = connection.execute(select(table.source, table.target, table.approved)
+                                          .where(table.source_key.in_(chunk), table.english.in_((english, "")))
+                                          .order_by(table.id))
+                for source, target, approved in rows:
+                    if source in wanted.values():
+                        found[source] = Translation(text=target, score=None, origin="human", approved=bool(approved))
+        return [found.get(source) for source in sources]
+
+    def remember_machine(self, sources: Sequence[str], translations: Sequence[Translation], engine: Engine) -> None:
+        """Store machine output for this engine (one transaction)."""
+        stamp = now()
+        rows = [{"source_key": source_key(source), "origin": "mt", "model": engine.model, "settings": engine.settings,
+                 "source": source, "target": t.text, "score": t.score, "parts": t.parts, "created": stamp,
+                 "updated": stamp} for source, t in zip(sources, translations)]
+        if not rows:
+            return
+        insert = self._kind.insert(entries)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[entries.c.source_key, entries.c.origin, entries.c.model, entries.c.settings],
+            set_={name: insert.excluded[name] for name in ("target", "score", "parts", "updated")})
+        with self._write() as connection:
+            connection.execute(upsert, rows)
+
+    # -- human work --------------------------------------------------------------------------
+
+    def record_human(self, translations: Iterable[HumanTranslation], recorded_from: str) -> list[Recorded]:
+        """Record human English (one transaction); the newest wins, every version stays in the history.
+
+        German and English are normalized like the read stage's text: one line, no control or
+        invisible characters, whatever file they came from.
+        """
+        stamp = now()
+        results = []
+        insert = self._kind.insert(entries)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[entries.c.source_key, entries.c.origin, entries.c.model, entries.c.settings],
+            set_={name: insert.excluded[name] for name in ("target", "approved", "note", "recorded_from", "updated")})
+        with self._write() as connection:
+            for item in translations:
+                source, target = normalize_text(item.source), normalize_text(item.target)
+                if not source or not target:
+                    raise PipelineError(f"human English for {source[:60]!r} is empty; nothing was recorded "
+                                        "(an alignment merge is recorded with record_alignment)")
+                key = source_key(source)
+                before = connection.execute(select(entries.c.target).where(
+                    entries.c.source_key == key, entries.c.origin == "human", entries.c.model == "",
+                    entries.c.settings == "")).scalar_one_or_none()
+                connection.execute(upsert, {"source_key": key, "origin": "human", "model": "", "settings": "",
+                                            "source": source, "target": target, "score": None, "parts": 1,
+                                            "approved": item.approved, "note": item.note,
+                                            "recorded_from": recorded_from, "created": stamp, "updated": stamp})
+                connection.execute(human_history.insert(), {
+                    "source_key": key, "source": source, "target": target, "approved": item.approved,
+                    "note": item.note, "recorded_from": recorded_from, "recorded": stamp})
+                results.append(Recorded(translation=item, replaced=before if before not in (None, target) else None))
+        return results
+
+    def record_alignment(self, translations: Iterable[HumanTranslation], english: str, recorded_from: str) -> int:
+        """Record a reviewer's pairs of a brief of the English file named ``english`` (one
+        transaction): per German sentence, the English it shows in that file's briefs, or empty
+        English where it shares the English of the sentence before it. Kept apart from human
+        English, so a merge never reaches a brief the model translates; the newest row wins, so a
+        later split undoes an earlier merge. Every version is kept."""
+        stamp = now()
+        rows = [{"english": english, "source_key": source_key(normalize_text(t.source)),
+                 "source": normalize_text(t.source), "target": normalize_text(t.target), "approved": t.approved,
+                 "note": t.note, "recorded_from": recorded_from, "recorded": stamp} for t in translations]
+        if rows:
+            with self._write() as connection:
+                connection.execute(alignment_corrections.insert(), rows)
+        return len(rows)
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    def digest(self) -> tuple[int, str]:
+        """How many entries, human versions and alignment corrections the memory holds, and a
+        SHA-256 of their content (every column but ids) in a fixed order: two memories that hold
+        the same work have the same digest, whatever their engines."""
+        with self._read() as connection:
+            return _digest(connection)
+
+    def entries(self, origin: str | None = None) -> Iterator[MemoryEntry]:
+        columns = entries.c
+        query = select(columns.source, columns.target, columns.origin, columns.model, columns.settings, columns.score,
+                       columns.approved, columns.note, columns.recorded_from, columns.created, columns.updated)
+        query = (query.where(columns.origin == origin) if origin else query).order_by(columns.created, columns.source)
+        with self._read() as connection:
+            for row in connection.execution_options(yield_per=1_000).execute(query):
+                yield MemoryEntry(*row[:6], bool(row[6]), *row[7:])
+
+    def history(self, source: str) -> list[str]:
+        """Every human English ever recorded for a sentence, oldest first."""
+        text = normalize_text(source)
+        with self._read() as connection:
+            rows = connection.execute(select(human_history.c.source, human_history.c.target)
+                                      .where(human_history.c.source_key == source_key(text))
+                                      .order_by(human_history.c.id))
+            return [target for found, target in rows if found == text]
+
+    def stats(self) -> MemoryStats:
+        def count(table, *where):
+            return connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+        with self._read() as connection:
+            human = entries.c.origin == "human"
+            engines = tuple(tuple(row) for row in connection.execute(
+                select(entries.c.model, entries.c.settings, func.count()).where(entries.c.origin == "mt")
+                .group_by(entries.c.model, entries.c.settings).order_by(entries.c.model, entries.c.settings)))
+            return MemoryStats(
+                path=self.path,
+                size_bytes=self._kind.size_bytes(self._location, connection),
+                human=count(entries, human),
+                approved=count(entries, human, entries.c.approved.is_(True)),
+                machine=sum(count_ for _model, _settings, count_ in engines),
+                engines=engines,
+                history=count(human_history),
+                alignments=count(alignment_corrections),
+            )
+
+
+def _keyed(sources: Sequence[str]) -> dict[str, str]:
+    """Each distinct sentence's key → the sentence."""
+    return {source_key(source): source for source in dict.fromkeys(sources)}
+
+
+def _chunks(keys: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(keys), _LOOKUP_CHUNK):
+        yield keys[start:start + _LOOKUP_CHUNK]
+
+
+def _legacy_version(connection) -> int:
+    return connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+
+
+def _first_line(error: SQLAlchemyError) -> str:
+    original = error.orig if isinstance(error, DBAPIError) else error
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]
+
+
+_TABLES = (entries, human_history, alignment_corrections)
+
+
+def _order(table) -> list:
+    return [table.c.id] if "id" in table.c else [table.c.source_key, table.c.origin, table.c.model, table.c.settings]
+
+
+def copy(source: TranslationMemory, target: TranslationMemory) -> tuple[int, str]:
+    """Every entry, human version and alignment correction of ``source`` into ``target``, which must
+    be empty, in one transaction; then both are read back and compared (``digest``): the copy
+    stands only if counts and content agree, else it is undone. Returns the count and digest."""
+    if target.digest()[0]:
+        raise PipelineError(f"{target.path}: already holds translation memory; copy into a new, empty one")
+    with source._read() as reading, target._write() as writing:
+        for table in _TABLES:
+            columns = [column for column in table.c if column.name != "id"]
+            batch = []
+            for row in reading.execution_options(yield_per=1_000).execute(select(*columns).order_by(*_order(table))):
+                batch.append(dict(row._mapping))
+                if len(batch) == 1_000:
+                    writing.execute(table.insert(), batch)
+                    batch = []
+            if batch:
+                writing.execute(table.insert(), batch)
+        copied = _digest(writing)
+        expected = _digest(reading)
+        if copied != expected:
+            raise PipelineError(f"{target.path}: the copy differs from {source.path} ({copied[0]} rows against "
+                                f"{expected[0]}); nothing was copied")
+    return expected
+
+
+def _digest(connection) -> tuple[int, str]:
+    """Entries in any order (engines sort text by different collations), versions by id."""
+    digest, count = hashlib.sha256(), 0
+    for table in _TABLES:
+        columns = [column for column in table.c if column.name != "id"]
+        rows = (hashlib.sha256(repr(tuple(row)).encode("utf-8")).digest() for row in
+                connection.execution_options(yield_per=1_000).execute(select(*columns).order_by(*_order(table))))
+        for row in sorted(rows) if table is entries else rows:
+            digest.update(row)
+            count += 1
+    return count, digest.hexdigest()

@@ -1,0 +1,93 @@
+"""A throwaway PostgreSQL cluster for the tests, from Debian's ``postgresql`` (``make setup``):
+``initdb`` in a temporary folder, the server on a Unix socket there (trust) and on a free
+loopback port (password), stopped with its processes when the tests end. As root (CI), the
+server runs as the ``postgres`` user: PostgreSQL refuses root."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import psycopg
+
+PASSWORD_USER, PASSWORD = "redaktion", "s3cret-Kennwort"
+
+
+def binaries() -> Path | None:
+    """Debian's newest PostgreSQL ``bin`` folder, else wherever ``initdb`` is on the PATH."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Cluster:
+    def __init__(self) -> None:
+        bin_dir = binaries()
+        if bin_dir is None:
+            raise RuntimeError("PostgreSQL's binaries (initdb, pg_ctl) cannot be found: install Debian's postgresql "
+                               "package (make setup does)")
+        self._bin = bin_dir
+        self.folder = Path(tempfile.mkdtemp(prefix="pipeline-tests-pg-"))
+        self.folder.chmod(0o755)
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self._as_owner = os.geteuid() == 0
+        if self._as_owner:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
+                  "--no-sync")
+        with open(self.data / "pg_hba.conf", "w") as hba:  # written as the owner would
+            hba.write("local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
+                      "host all all 127.0.0.1/32 scram-sha-256\n")
+        if self._as_owner:
+            shutil.chown(self.data / "pg_hba.conf", "postgres", "postgres")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o",
+                  f"-k {self.folder} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off", "start")
+        with self.admin() as connection:
+            connection.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'")
+        self._databases = 0
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self._bin / program), *args]
+        if self._as_owner:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def admin(self, database: str = "postgres"):
+        return psycopg.connect(host=str(self.folder), port=self.port, user="postgres", dbname=database,
+                               autocommit=True)
+
+    def create_database(self, owner: str = "postgres") -> str:
+        """A new, empty database; its name."""
+        self._databases += 1
+        name = f"memory_{self._databases}"
+        with self.admin() as connection:
+            connection.execute(f"CREATE DATABASE {name} OWNER {owner}")
+        return name
+
+    def new_database(self, owner: str = "postgres") -> str:
+        """A new, empty database's URL (over the Unix socket, no password)."""
+        return f"postgresql://postgres@/{self.create_database(owner)}?host={self.folder}&port={self.port}"
+
+    def tcp_url(self, database: str, user: str = PASSWORD_USER, password: str | None = PASSWORD) -> str:
+        secret = f":{password}" if password else ""
+        return f"postgresql://{user}{secret}@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,146 @@
+"""The translation memory on both engines, a SQLite file and a real PostgreSQL server
+(``tests/postgres.py``): the same work read back alike, hostile text stored as text, the same
+brief from either, ``memory copy`` both ways, and one line for every connection fault."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from conftest import ARTICLE, correction, run_cli, write_corrections
+from postgres import PASSWORD
+
+HOSTILE = ["'); DROP TABLE entries; --", "Robert'); DROP TABLE human_history;--", "100 % \\ _ % LIKE",
+           "\u202eevil\u202c", "Zeile\x00mit NUL"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "memory.sqlite")
+    return request.getfixturevalue("postgres").new_database()
+
+
+def test_the_same_work_reads_back_alike_on_either_engine(location):
+    from pipeline.memory.store import TranslationMemory
+    from pipeline.model import Engine, HumanTranslation, Translation
+
+    engine = Engine(model="fixture@1#abc", settings="beam=2")
+    long_text = "".join(random.Random(7).choice("abcdefghijklmnopqrstuvwxyzäöüß ") for _ in range(100_000))
+    sources = ["Ein Satz.", "Ein zweiter Satz.", long_text, *HOSTILE[:4]]
+    with TranslationMemory(location) as memory:
+        memory.remember_machine(sources, [Translation(f"MT {n}", -0.5, parts=n % 2 + 1) for n in range(len(sources))],
+                                engine)
+        memory.record_human([HumanTranslation("Ein Satz.", "A sentence.", True, "checked"),
+                             HumanTranslation(HOSTILE[0], HOSTILE[1], False, HOSTILE[2]),
+                             HumanTranslation(HOSTILE[4], "A line with NUL.", False, "")], "test")
+        memory.record_human([HumanTranslation("Ein Satz.", "One sentence.", False, "")], "test")
+        memory.record_alignment([HumanTranslation("Ein zweiter Satz.", "", False, "shares")], "a.en.md", "test")
+        recalled = memory.recall([*sources, "Unbekannt."], engine)
+        assert [(t.text, t.origin) for t in recalled[:2]] == [("One sentence.", "human"), ("MT 1", "mt")]
+        assert recalled[2].text == "MT 2" and recalled[-1] is None
+        assert recalled[3].text == HOSTILE[1] and recalled[3].origin == "human"
+        assert memory.recall(["Zeilemit NUL"], engine)[0].text == "A line with NUL.", "NUL dropped, as when read"
+        assert memory.history("Ein Satz.") == ["A sentence.", "One sentence."]
+        assert [t and t.text for t in memory.recall_alignment(["Ein zweiter Satz.", "Ein Satz."], "a.en.md")] == ["", None]
+        assert memory.recall_alignment(["Ein zweiter Satz."], "b.en.md") == [None]
+        assert memory.recall_human(["Ein zweiter Satz."]) == [None], "a merge never reaches a translated brief"
+        stats = memory.stats()
+        assert (stats.human, stats.approved, stats.machine, stats.history, stats.alignments) == (3, 0, 7, 4, 1)
+        assert {entry.source for entry in memory.entries("human")} == {"Ein Satz.", HOSTILE[0], "Zeilemit NUL"}
+
+
+def test_a_brief_is_the_same_from_either_engine_and_keeps_corrections(tmp_path, fixture_package, postgres):
+    packages = fixture_package.path.parent
+    source = tmp_path / ARTICLE.name
+    source.write_bytes(ARTICLE.read_bytes())
+    briefs = {}
+    for name, memory in (("sqlite", str(tmp_path / "memory.sqlite")), ("postgresql", postgres.new_database())):
+        out = tmp_path / name
+        result = run_cli("brief", str(source), "--out", str(out), "--outputs", "json", "--memory", memory,
+                         packages_dir=packages)
+        assert result.returncode == 0, result.stderr.decode()
+        briefs[name] = json.loads((out / f"{ARTICLE.stem}.json").read_text("utf-8"))
+        pair = briefs[name]["pairs"][1]
+        corrections = write_corrections(tmp_path / f"{name}.corrections.json", ARTICLE.stem, source,
+                                        correction(pair, "A reviewer's English."))
+        applied = run_cli("corrections", "apply", str(corrections), "--input", str(source), "--memory", memory)
+        assert applied.returncode == 0, applied.stderr.decode()
+        assert run_cli("brief", str(source), "--out", str(out), "--outputs", "json", "--memory", memory,
+                       packages_dir=packages).returncode == 0
+        again = json.loads((out / f"{ARTICLE.stem}.json").read_text("utf-8"))["pairs"][1]
+        assert (again["target"], again["origin"], again["approved"]) == ("A reviewer's English.", "human", True)
+    for brief in briefs.values():
+        brief["provenance"].pop("created")  # the build's time: all else is equal
+    assert briefs["sqlite"] == briefs["postgresql"]
+
+
+def test_memory_copy_carries_every_entry_and_version_both_ways(tmp_path, postgres):
+    from pipeline.memory.store import TranslationMemory
+    from pipeline.model import Engine, HumanTranslation, Translation
+
+    first = tmp_path / "personal.sqlite"
+    with TranslationMemory(first) as memory:
+        memory.remember_machine([f"Satz {n}." for n in range(1_200)],
+                                [Translation(f"Sentence {n}.", -0.1) for n in range(1_200)], Engine("m", "s"))
+        memory.record_human([HumanTranslation("Satz 1.", "First.", True, ""), HumanTranslation("Satz 1.", "One.", False,
+                                                                                                 "")], "test")
+        memory.record_alignment([HumanTranslation("Satz 2.", "", False, "")], "x.en.txt", "test")
+        expected = memory.digest()
+    team = postgres.new_database()
+    back = tmp_path / "back.sqlite"
+    for source, target in ((str(first), team), (team, str(back))):
+        result = run_cli("memory", "copy", source, target)
+        assert result.returncode == 0, result.stderr.decode()
+        assert f"copied {expected[0]:,} rows" in result.stderr.decode() and "verified" in result.stderr.decode()
+    for copied in (team, back):
+        with TranslationMemory(copied) as memory:
+            assert memory.digest() == expected
+            assert memory.history("Satz 1.") == ["First.", "One."]
+    refused = run_cli("memory", "copy", str(first), team)
+    assert refused.returncode == 1 and "already holds translation memory" in refused.stderr.decode()
+
+
+def test_postgresql_not_running_is_one_line_naming_host_and_port(tmp_path, postgres):
+    from postgres import free_port
+
+    port = free_port()
+    out = tmp_path / "out"
+    result = run_cli("brief", str(ARTICLE), "--out", str(out), "--memory",
+                     f"postgresql://redaktion:{PASSWORD}@127.0.0.1:{port}/memory")
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and stderr.count("\n") == 1, stderr
+    assert f"127.0.0.1:{port}" in stderr and "is PostgreSQL running there?" in stderr and PASSWORD not in stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fault, said", [
+    ("password", "wrong password or user"),
+    ("database", 'database "nirgends" does not exist'),
+    ("permission", "GRANT CREATE, USAGE ON SCHEMA public"),
+])
+def test_a_connection_fault_is_one_line_and_never_shows_the_password(postgres, fault, said):
+    if fault == "password":
+        url = postgres.tcp_url("postgres", password="falsch-" + PASSWORD)
+    elif fault == "database":
+        url = postgres.tcp_url("nirgends")
+    else:
+        owned = postgres.create_database()
+        with postgres.admin(owned) as admin:
+            admin.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+        url = postgres.tcp_url(owned)
+    result = run_cli("memory", "stats", "--memory", url)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and stderr.count("\n") == 1, stderr
+    assert said in stderr and PASSWORD not in stderr and "***" in stderr, stderr
+
+
+def test_the_memory_s_url_is_masked_wherever_it_is_named(postgres):
+    with postgres.admin() as admin:
+        admin.execute("CREATE DATABASE geteilt OWNER redaktion")
+    url = postgres.tcp_url("geteilt")
+    stats = run_cli("memory", "stats", "--memory", url)
+    assert stats.returncode == 0, stats.stderr.decode()
+    assert PASSWORD not in stats.stdout.decode() and "redaktion:***@127.0.0.1" in stats.stdout.decode()
