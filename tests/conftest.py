@@ -61,7 +61,7 @@ def translator(fixture_package):
 def postgres():
     """A throwaway PostgreSQL cluster (``tests/postgres.py``); a run without PostgreSQL's binaries
     fails here in one line rather than skipping."""
-    from postgres import Cluster
+    from tools.throwaway_postgres import Cluster
 
     try:
         cluster = Cluster()

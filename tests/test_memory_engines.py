@@ -10,7 +10,7 @@ import random
 import pytest
 
 from conftest import ARTICLE, correction, run_cli, write_corrections
-from postgres import PASSWORD
+from tools.throwaway_postgres import PASSWORD
 
 HOSTILE = ["'); DROP TABLE entries; --", "Robert'); DROP TABLE human_history;--", "100 % \\ _ % LIKE",
            "\u202eevil\u202c", "Zeile\x00mit NUL"]
@@ -104,7 +104,7 @@ def test_memory_copy_carries_every_entry_and_version_both_ways(tmp_path, postgre
 
 
 def test_postgresql_not_running_is_one_line_naming_host_and_port(tmp_path, postgres):
-    from postgres import free_port
+    from tools.throwaway_postgres import free_port
 
     port = free_port()
     out = tmp_path / "out"
@@ -144,3 +144,30 @@ def test_the_memory_s_url_is_masked_wherever_it_is_named(postgres):
     stats = run_cli("memory", "stats", "--memory", url)
     assert stats.returncode == 0, stats.stderr.decode()
     assert PASSWORD not in stats.stdout.decode() and "redaktion:***@127.0.0.1" in stats.stdout.decode()
+
+
+def test_the_memory_goes_on_through_a_server_restart_and_keeps_every_acknowledged_write(postgres):
+    """Connections cut by a restart, then the server away for a while: each write waits for it on a
+    new connection; every write that returned is there afterwards, once."""
+    import threading
+    import time
+
+    from pipeline.memory.store import TranslationMemory
+    from pipeline.model import Engine, HumanTranslation, Translation
+
+    engine = Engine("m", "s")
+    with TranslationMemory(postgres.new_database()) as memory:
+        memory.remember_machine(["Vorher."], [Translation("Before.", -0.1)], engine)
+        postgres.stop_server()
+        postgres.start()  # every pooled connection is gone now
+        memory.remember_machine(["Nach dem Neustart."], [Translation("After the restart.", -0.1)], engine)
+        postgres.stop_server()
+        back = threading.Timer(3.0, postgres.start)
+        back.start()
+        started = time.monotonic()
+        memory.record_human([HumanTranslation("Während.", "While it was away.", True, "")], "test")
+        back.join()
+        assert time.monotonic() - started >= 2.5, "the write waited for the server"
+        recalled = memory.recall(["Vorher.", "Nach dem Neustart.", "Während."], engine)
+        assert [t.text for t in recalled] == ["Before.", "After the restart.", "While it was away."]
+        assert memory.history("Während.") == ["While it was away."]

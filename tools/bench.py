@@ -484,6 +484,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
     novel, novel_at_once, words = pdf["novel_brief"], pdf["novel_at_once"], pdf["words_brief"]
     cluster = _run_side(own + ["cluster", str(CLUSTER_SENTENCES if limit is None else 5 * limit)], env, "cluster")
     hostile = measure_hostile(env) if limit is None else None
+    memory = measure_memory() if limit is None else None
     alignment = _run_side(own + ["align", str(ALIGN_SENTENCES if limit is None else 20 * limit)], env, "align")
     stage = _stage_figure
     report = {
@@ -503,6 +504,7 @@ def run(limit: int | None, model: Path, peer_python: Path, out: Path, reuse_peer
         "article_warm_seconds": article_warm,
         "press_review": press_review,
         "hostile": hostile,
+        "memory": memory,
         "novel_brief": novel,
         "novel_translate_peak_rss_mb": stage(novel, "translate", "peak_rss_mb"),
         "novel_pdf_seconds": stage(novel, "render pdf", "seconds"),
@@ -603,6 +605,64 @@ def _hostile_case(size: int, commands: list[list[str]], env: dict, file_limit: i
             "seconds": round(time.perf_counter() - started, 2), "largest_process_mb": round(memory.peak_worker_mb, 1)}
 
 
+MEMORY_GOALS = {"lookup_10000_seconds": 1.0, "copy_100000_seconds": 60}
+"""Issue 34: looking up 10,000 sentences on PostgreSQL over loopback, ``memory copy`` of 100,000 entries."""
+
+
+def measure_memory() -> dict:
+    """The translation memory on both engines: 100,000 entries written to a SQLite memory, copied
+    into a throwaway PostgreSQL on loopback by ``memory copy`` (a whole process, as a user runs it),
+    and 10,000 of them looked up in each."""
+    import random
+
+    from pipeline.memory.store import TranslationMemory
+    from pipeline.model import Engine, Translation
+    from tools.throwaway_postgres import Cluster
+
+    folder = WORK / "memory"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    engine, count = Engine("bench@1#0", "beam=2"), 100_000
+    sentences = [f"Der Rat beriet in Sitzung {n} über den Haushalt des Jahres {1900 + n % 125}." for n in range(count)]
+    personal = folder / "memory.sqlite"
+    print(f"bench: {count:,} entries into a SQLite memory ...", file=sys.stderr, flush=True)
+    with TranslationMemory(personal) as memory:
+        for start in range(0, count, 5_000):
+            batch = sentences[start:start + 5_000]
+            memory.remember_machine(batch, [Translation(f"The council met ({len(s)}).", -0.2) for s in batch], engine)
+    cluster = Cluster()
+    try:
+        team = cluster.tcp_url(cluster.create_database(owner="redaktion"))
+        print("bench: memory copy into PostgreSQL ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipeline", "memory", "copy", str(personal), team], check=True,
+                       capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        copy_seconds = time.perf_counter() - started
+        wanted = random.Random(3).sample(sentences, 10_000)
+        lookups = {}
+        for name, location in (("sqlite", personal), ("postgresql", team)):
+            with TranslationMemory(location) as memory:
+                memory.recall(wanted[:10], engine)  # the connection and the schema check, not the look-up
+                started = time.perf_counter()
+                found = memory.recall(wanted, engine)
+                lookups[name] = round(time.perf_counter() - started, 3)
+                assert all(found), f"{name}: a sentence went missing"
+    finally:
+        cluster.stop()
+    return {"entries": count, "copy_seconds": round(copy_seconds, 2), "lookup_10000_seconds": lookups,
+            "goals": MEMORY_GOALS,
+            "within_goals": copy_seconds <= MEMORY_GOALS["copy_100000_seconds"]
+            and lookups["postgresql"] <= MEMORY_GOALS["lookup_10000_seconds"]}
+
+
+def print_memory(memory: dict) -> None:
+    goals = memory["goals"]
+    print(f"translation memory, {memory['entries']:,} entries: memory copy SQLite → PostgreSQL {memory['copy_seconds']} s "
+          f"(goal {goals['copy_100000_seconds']} s); 10,000 look-ups: SQLite {memory['lookup_10000_seconds']['sqlite']} s, "
+          f"PostgreSQL on loopback {memory['lookup_10000_seconds']['postgresql']} s (goal {goals['lookup_10000_seconds']} s); "
+          f"within the goals: {'yes' if memory['within_goals'] else 'NO'}")
+
+
 def run_only(case: str, model: Path, out: Path) -> dict:
     """One case of ``run``, on its own (each side still in a process of its own)."""
     _install(model)
@@ -611,6 +671,9 @@ def run_only(case: str, model: Path, out: Path) -> dict:
     if case == "hostile":
         report = {"hostile": measure_hostile(env)}
         print_hostile(report["hostile"])
+    elif case == "memory":
+        report = {"memory": measure_memory()}
+        print_memory(report["memory"])
     elif case == "align":
         report = {"alignment": _run_side(own + ["align", str(ALIGN_SENTENCES)], env, "align")}
     else:
@@ -727,6 +790,8 @@ def _print_table(report: dict) -> None:
           f"{alignment['strict_f1']:.3f}, lax F1 {alignment['lax_f1']:.3f}, deleted found {alignment['deleted_found']}")
     if report["hostile"]:
         print_hostile(report["hostile"])
+    if report.get("memory"):
+        print_memory(report["memory"])
 
 
 def print_hostile(hostile: dict) -> None:
@@ -747,11 +812,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-peer", action="store_true",
                         help="reuse the last Argos run if it was on the same corpus and model (it does not depend on "
                              "the pipeline's code, and takes most of the time)")
-    parser.add_argument("--only", choices=("pdf", "cluster", "hostile", "align"),
+    parser.add_argument("--only", choices=("pdf", "cluster", "hostile", "align", "memory"),
                         help="only this case: pdf (the novel's PDF in parts and at once, 20,000 one-word paragraphs), "
                              "cluster (one process against two one-thread workers) or hostile (every generated "
                              "hostile input: seconds and largest process) or align (a 10,000-sentence document pair, "
-                             "perturbed); writes output/bench-CASE.json")
+                             "perturbed) or memory (100,000 entries copied from SQLite into PostgreSQL, 10,000 "
+                             "looked up in each); "
+                             "writes output/bench-CASE.json")
     parser.add_argument("--measure", nargs=3, metavar=("SIDE", "CORPUS", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:

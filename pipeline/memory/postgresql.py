@@ -4,13 +4,14 @@ the URL, ``PGPASSWORD`` or ``~/.pgpass``, never printed: ``label`` masks it)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from pipeline.errors import PipelineError
 
-__all__ = ["accepts", "label", "engine", "create_whole", "explain", "insert", "size_bytes", "lock_for_migration"]
+__all__ = ["accepts", "label", "engine", "create_whole", "explain", "reconnects", "insert", "size_bytes",
+           "lock_for_migration"]
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 _MIGRATION_LOCK = 0x6465656E  # pg_advisory_xact_lock key: one schema migration at a time
 
@@ -28,8 +29,7 @@ def label(location: str) -> str:
 
 
 def _with_driver(location: str) -> str:
-    scheme, rest = location.split("://", 1)
-    return f"postgresql+psycopg://{rest}"
+    return "postgresql+psycopg://" + location.split("://", 1)[1]
 
 
 def engine(location: str) -> Engine:
@@ -38,28 +38,29 @@ def engine(location: str) -> Engine:
     except ArgumentError:
         raise PipelineError(f"{label(location)}: not a PostgreSQL URL; write postgresql://USER@HOST:PORT/DATABASE") \
             from None
-    created = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10,
-                                                                   "application_name": "de-en-brief"})
-    where = f"{url.host or 'the local socket'}{f':{url.port}' if url.port else ''}"
-
-    @event.listens_for(created, "handle_error")
-    def _one_line(context) -> None:
-        if context.is_disconnect or context.connection is None:
-            reason = str(context.original_exception).strip().splitlines()[0] if str(context.original_exception) else ""
-            raise PipelineError(f"{label(location)}: cannot use the PostgreSQL memory at {where} ({_reason(reason)})")
-
-    return created
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10,
+                                                                "application_name": "de-en-brief"})
 
 
-def _reason(message: str) -> str:
-    """psycopg's first line, less the socket path and address details that repeat the URL."""
-    for known, said in (("password authentication failed", "wrong password or user"),
-                        ("does not exist", None), ("Connection refused", "is PostgreSQL running there?"),
-                        ("permission denied", None), ("no password supplied", "no password: set PGPASSWORD or "
-                                                                                "~/.pgpass")):
-        if known in message:
-            return f"{message.split(': ')[-1]}; {said}" if said else message.split(": ")[-1]
-    return message
+RECONNECT_SECONDS = 120
+"""How long a build or the review server waits for a restarted server before it gives up."""
+
+
+def reconnects(error) -> bool:
+    """A lost or refused connection (a restart, a network fault): worth another try once the
+    memory was opened; a wrong password or a missing table is not."""
+    return isinstance(error, OperationalError) or bool(getattr(error, "connection_invalidated", False))
+
+
+def _where(location: str) -> str:
+    """``host:port`` of a URL (a socket folder given as ``?host=``, a port as ``?port=`` count too)."""
+    try:
+        url = make_url(_with_driver(location))
+    except ArgumentError:
+        return "an unreadable URL"
+    host = url.host or url.query.get("host") or "the local socket"
+    port = url.port or url.query.get("port")
+    return f"{host}:{port}" if port else str(host)
 
 
 def create_whole(_location: str, _create) -> None:
@@ -67,8 +68,15 @@ def create_whole(_location: str, _create) -> None:
     transaction under the migration lock."""
 
 
-def explain(message: str) -> str:
-    """What a PostgreSQL error met in use means for the user."""
+def explain(location: str, message: str) -> str:
+    """What a PostgreSQL error means for the user, naming host and port where it helps."""
+    message = message.split(": FATAL:  ")[-1].strip()
+    if "Connection refused" in message or "No such file or directory" in message:
+        return f"nothing answers at {_where(location)}: is PostgreSQL running there?"
+    if "password authentication failed" in message:
+        return f"{message}: wrong password or user"
+    if "no password supplied" in message:
+        return "no password: put it in the URL, PGPASSWORD or ~/.pgpass"
     if "permission denied" in message or "no schema has been selected" in message:
         return (f"{message}; this database's owner must let the user create and change tables in it "
                 "(GRANT CREATE, USAGE ON SCHEMA public)")

@@ -17,7 +17,8 @@ from sqlalchemy.dialects.sqlite import insert
 
 from pipeline.errors import PipelineError
 
-__all__ = ["accepts", "label", "engine", "create_whole", "explain", "insert", "size_bytes", "lock_for_migration"]
+__all__ = ["accepts", "label", "engine", "create_whole", "explain", "reconnects", "insert", "size_bytes",
+           "lock_for_migration"]
 BUSY_TIMEOUT_SECONDS = 60
 WRITE = "pipeline_write"
 """The execution option that marks a write transaction (``BEGIN IMMEDIATE``)."""
@@ -73,7 +74,15 @@ def create_whole(location: str, create: Callable[[str], None]) -> None:
             Path(leftover).unlink(missing_ok=True)
 
 
-def explain(message: str) -> str:
+RECONNECT_SECONDS = 0
+"""A file is not a server: nothing to reconnect to (a busy file is waited for by the busy timeout)."""
+
+
+def reconnects(_error) -> bool:
+    return False
+
+
+def explain(_location: str, message: str) -> str:
     """What a SQLite error means for the user."""
     if "file is not a database" in message or "malformed" in message:
         return (f"{message}; if it is damaged, restore it from a backup or re-import a TMX export (choose another "

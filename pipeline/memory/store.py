@@ -4,12 +4,14 @@ SQLAlchemy Core for every engine, its schema brought up to date by Alembic when 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -25,6 +27,8 @@ ENGINES: tuple[ModuleType, ...] = (postgresql, sqlite)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOOKUP_CHUNK = 500
 """Sentences per ``IN (...)`` query; SQLite limits the number of parameters."""
+_RECONNECT_PAUSE = 1.0
+T = TypeVar("T")
 _HUMAN_ONLY = Engine(model="", settings="")
 """Human entries carry no model: recalling with this engine finds nothing else."""
 
@@ -128,20 +132,40 @@ class TranslationMemory:
 
     @contextmanager
     def _failing_in_one_line(self) -> Iterator[None]:
-        """A database's error (a lost server, no permission, a damaged file) as one line naming the memory."""
         try:
             yield
         except SQLAlchemyError as error:
-            raise PipelineError(f"{self.path}: cannot use the translation memory ({self._kind.explain(_first_line(error))})"
-                                ) from None
+            raise self._one_line(error) from None
+
+    def _one_line(self, error: SQLAlchemyError) -> PipelineError:
+        """A database's error (a lost server, no permission, a damaged file) as one line naming the memory."""
+        return PipelineError(f"{self.path}: cannot use the translation memory "
+                             f"({self._kind.explain(self._location, _first_line(error))})")
+
+    def _run(self, work: Callable[[Connection], T], write: bool = False) -> T:
+        """``work`` in one transaction (a write transaction if ``write``); where the engine's server
+        went away (a restart), again on a new connection until it is back, for at most the engine's
+        ``RECONNECT_SECONDS``: a transaction that failed was rolled back whole, so nothing is lost."""
+        waited = 0.0
+        while True:
+            try:
+                with self._writer.begin() if write else self._engine.connect() as connection:
+                    return work(connection)
+            except SQLAlchemyError as error:
+                if not self._kind.reconnects(error) or waited >= self._kind.RECONNECT_SECONDS:
+                    raise self._one_line(error) from None
+            time.sleep(_RECONNECT_PAUSE)
+            waited += _RECONNECT_PAUSE
 
     # -- builds ------------------------------------------------------------------------------
 
     def recall(self, sources: Sequence[str], engine: Engine) -> list[Translation | None]:
         """Each sentence's English from memory: human first, else this engine's machine output."""
-        found: dict[str, Translation] = {}
         wanted = _keyed(sources)
-        with self._read() as connection:
+        texts = set(wanted.values())
+
+        def work(connection: Connection) -> dict[str, Translation]:
+            found: dict[str, Translation] = {}
             for chunk in _chunks(list(wanted)):
                 rows = connection.execute(
                     select(entries.c.source, entries.c.origin, entries.c.target, entries.c.score, entries.c.approved,
@@ -150,9 +174,12 @@ class TranslationMemory:
                            or_(and_(entries.c.origin == "human", entries.c.target != ""),
                                and_(entries.c.model == engine.model, entries.c.settings == engine.settings))))
                 for source, origin, target, score, approved, parts in rows:
-                    if source in wanted.values() and (origin == "human" or source not in found):
+                    if source in texts and (origin == "human" or source not in found):
                         found[source] = Translation(text=target, score=score, origin=origin, approved=bool(approved),
                                                     parts=parts)
+            return found
+
+        found = self._run(work)
         return [found.get(source) for source in sources]
 
     def recall_human(self, sources: Sequence[str]) -> list[Translation | None]:
@@ -164,17 +191,22 @@ class TranslationMemory:
         """Each sentence's English as a reviewer aligned it with the English file named ``english``
         (the newest correction; empty English: the German shares the English of the sentence
         before it). Only briefs of that English read these, never a translated brief."""
-        found: dict[str, Translation] = {}
         wanted = _keyed(sources)
+        texts = set(wanted.values())
         table = alignment_corrections.c
-        with self._read() as connection:
+
+        def work(connection: Connection) -> dict[str, Translation]:
+            found: dict[str, Translation] = {}
             for chunk in _chunks(list(wanted)):
                 rows = connection.execute(select(table.source, table.target, table.approved)
                                           .where(table.source_key.in_(chunk), table.english.in_((english, "")))
                                           .order_by(table.id))
                 for source, target, approved in rows:
-                    if source in wanted.values():
+                    if source in texts:
                         found[source] = Translation(text=target, score=None, origin="human", approved=bool(approved))
+            return found
+
+        found = self._run(work)
         return [found.get(source) for source in sources]
 
     def remember_machine(self, sources: Sequence[str], translations: Sequence[Translation], engine: Engine) -> None:
@@ -183,14 +215,16 @@ class TranslationMemory:
         rows = [{"source_key": source_key(source), "origin": "mt", "model": engine.model, "settings": engine.settings,
                  "source": source, "target": t.text, "score": t.score, "parts": t.parts, "created": stamp,
                  "updated": stamp} for source, t in zip(sources, translations)]
-        if not rows:
-            return
+        if rows:
+            upsert = self._upsert(("target", "score", "parts", "updated"))
+            self._run(lambda connection: connection.execute(upsert, rows), write=True)
+
+    def _upsert(self, updated: tuple[str, ...]):
+        """An insert into ``entries`` that updates these columns of an entry that is there."""
         insert = self._kind.insert(entries)
-        upsert = insert.on_conflict_do_update(
+        return insert.on_conflict_do_update(
             index_elements=[entries.c.source_key, entries.c.origin, entries.c.model, entries.c.settings],
-            set_={name: insert.excluded[name] for name in ("target", "score", "parts", "updated")})
-        with self._write() as connection:
-            connection.execute(upsert, rows)
+            set_={name: insert.excluded[name] for name in updated})
 
     # -- human work --------------------------------------------------------------------------
 
@@ -201,17 +235,17 @@ class TranslationMemory:
         invisible characters, whatever file they came from.
         """
         stamp = now()
-        results = []
-        insert = self._kind.insert(entries)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[entries.c.source_key, entries.c.origin, entries.c.model, entries.c.settings],
-            set_={name: insert.excluded[name] for name in ("target", "approved", "note", "recorded_from", "updated")})
-        with self._write() as connection:
-            for item in translations:
+        items = list(translations)
+        for item in items:
+            if not normalize_text(item.source) or not normalize_text(item.target):
+                raise PipelineError(f"human English for {normalize_text(item.source)[:60]!r} is empty; nothing was "
+                                    "recorded (an alignment merge is recorded with record_alignment)")
+        upsert = self._upsert(("target", "approved", "note", "recorded_from", "updated"))
+
+        def work(connection: Connection) -> list[Recorded]:
+            results = []
+            for item in items:
                 source, target = normalize_text(item.source), normalize_text(item.target)
-                if not source or not target:
-                    raise PipelineError(f"human English for {source[:60]!r} is empty; nothing was recorded "
-                                        "(an alignment merge is recorded with record_alignment)")
                 key = source_key(source)
                 before = connection.execute(select(entries.c.target).where(
                     entries.c.source_key == key, entries.c.origin == "human", entries.c.model == "",
@@ -224,7 +258,9 @@ class TranslationMemory:
                     "source_key": key, "source": source, "target": target, "approved": item.approved,
                     "note": item.note, "recorded_from": recorded_from, "recorded": stamp})
                 results.append(Recorded(translation=item, replaced=before if before not in (None, target) else None))
-        return results
+            return results
+
+        return self._run(work, write=True)
 
     def record_alignment(self, translations: Iterable[HumanTranslation], english: str, recorded_from: str) -> int:
         """Record a reviewer's pairs of a brief of the English file named ``english`` (one
@@ -237,8 +273,7 @@ class TranslationMemory:
                  "source": normalize_text(t.source), "target": normalize_text(t.target), "approved": t.approved,
                  "note": t.note, "recorded_from": recorded_from, "recorded": stamp} for t in translations]
         if rows:
-            with self._write() as connection:
-                connection.execute(alignment_corrections.insert(), rows)
+            self._run(lambda connection: connection.execute(alignment_corrections.insert(), rows), write=True)
         return len(rows)
 
     # -- inspection ----------------------------------------------------------------------------
@@ -262,31 +297,32 @@ class TranslationMemory:
     def history(self, source: str) -> list[str]:
         """Every human English ever recorded for a sentence, oldest first."""
         text = normalize_text(source)
-        with self._read() as connection:
-            rows = connection.execute(select(human_history.c.source, human_history.c.target)
-                                      .where(human_history.c.source_key == source_key(text))
-                                      .order_by(human_history.c.id))
-            return [target for found, target in rows if found == text]
+        rows = self._run(lambda connection: connection.execute(
+            select(human_history.c.source, human_history.c.target)
+            .where(human_history.c.source_key == source_key(text)).order_by(human_history.c.id)).all())
+        return [target for found, target in rows if found == text]
 
     def stats(self) -> MemoryStats:
+        return self._run(self._stats)
+
+    def _stats(self, connection: Connection) -> MemoryStats:
         def count(table, *where):
             return connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
-        with self._read() as connection:
-            human = entries.c.origin == "human"
-            engines = tuple(tuple(row) for row in connection.execute(
-                select(entries.c.model, entries.c.settings, func.count()).where(entries.c.origin == "mt")
-                .group_by(entries.c.model, entries.c.settings).order_by(entries.c.model, entries.c.settings)))
-            return MemoryStats(
-                path=self.path,
-                size_bytes=self._kind.size_bytes(self._location, connection),
-                human=count(entries, human),
-                approved=count(entries, human, entries.c.approved.is_(True)),
-                machine=sum(count_ for _model, _settings, count_ in engines),
-                engines=engines,
-                history=count(human_history),
-                alignments=count(alignment_corrections),
-            )
+        human = entries.c.origin == "human"
+        engines = tuple(tuple(row) for row in connection.execute(
+            select(entries.c.model, entries.c.settings, func.count()).where(entries.c.origin == "mt")
+            .group_by(entries.c.model, entries.c.settings).order_by(entries.c.model, entries.c.settings)))
+        return MemoryStats(
+            path=self.path,
+            size_bytes=self._kind.size_bytes(self._location, connection),
+            human=count(entries, human),
+            approved=count(entries, human, entries.c.approved.is_(True)),
+            machine=sum(count_ for _model, _settings, count_ in engines),
+            engines=engines,
+            history=count(human_history),
+            alignments=count(alignment_corrections),
+        )
 
 
 def _keyed(sources: Sequence[str]) -> dict[str, str]:

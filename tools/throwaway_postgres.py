@@ -1,5 +1,5 @@
-"""A throwaway PostgreSQL cluster for the tests, from Debian's ``postgresql`` (``make setup``):
-``initdb`` in a temporary folder, the server on a Unix socket there (trust) and on a free
+"""A throwaway PostgreSQL cluster for the tests and ``make bench``, from Debian's ``postgresql``
+(``make setup``): ``initdb`` in a temporary folder, the server on a Unix socket there (trust) and on a free
 loopback port (password), stopped with its processes when the tests end. As root (CI), the
 server runs as the ``postgres`` user: PostgreSQL refuses root."""
 
@@ -54,11 +54,18 @@ class Cluster:
                       "host all all 127.0.0.1/32 scram-sha-256\n")
         if self._as_owner:
             shutil.chown(self.data / "pg_hba.conf", "postgres", "postgres")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o",
-                  f"-k {self.folder} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off", "start")
+        self.start()
         with self.admin() as connection:
             connection.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'")
         self._databases = 0
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o",
+                  f"-k {self.folder} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off", "start")
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: its connections are cut, as in a restart), keeping its data."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self._bin / program), *args]
@@ -88,6 +95,6 @@ class Cluster:
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self.stop_server("immediate")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
