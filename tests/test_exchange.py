@@ -1,4 +1,5 @@
-"""TMX and XLIFF outputs, read back with the standard library's XML parser (not translate-toolkit)."""
+"""TMX and XLIFF outputs, read back with the standard library's XML parser (not translate-toolkit),
+from a brief whose corrections went through a memory on either engine."""
 
 import json
 import xml.etree.ElementTree as ET
@@ -18,13 +19,14 @@ Straße, Maß und Fuß: "gerade Anführungszeichen" und 'einfache' sowie {{ 7*7 
 """
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory, fixture_package):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def exported(request, tmp_path_factory, fixture_package):
     root = tmp_path_factory.mktemp("exchange")
     source = root / "zeichen.txt"
     source.write_text(TEXT, "utf-8")
-    memory = root / "memory.sqlite"
-    args = ("--memory", str(memory))
+    memory = request.getfixturevalue("postgres").new_database() if request.param == "postgresql" \
+        else str(root / "memory.sqlite")
+    args = ("--memory", memory)
     packages = fixture_package.path.parent
     assert run_cli("brief", str(source), "--out", str(root), *args, packages_dir=packages).returncode == 0
     pairs = json.loads((root / "zeichen.json").read_text("utf-8"))["pairs"]

@@ -1,4 +1,5 @@
-"""Translation memory and the post-editing loop, as a user drives them: real builds, real SQLite."""
+"""Translation memory and the post-editing loop, as a user drives them: real builds, on both
+engines (a SQLite file and a throwaway PostgreSQL server), and what is SQLite's own."""
 
 import json
 import sqlite3
@@ -12,20 +13,28 @@ from conftest import ARTICLE, ROOT, correction, run_cli, write_corrections
 NAME = ARTICLE.stem
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace(request, tmp_path, fixture_package):
+    """A copy of the article in its own input/ folder, an output folder and a private memory, on
+    either engine."""
+    memory = request.getfixturevalue("postgres").new_database() if request.param == "postgresql" else None
+    return Workspace(tmp_path, fixture_package.path.parent, memory)
+
+
 @pytest.fixture
-def workspace(tmp_path, fixture_package):
-    """A copy of the article in its own input/ folder, an output folder and a private memory."""
-    (tmp_path / "input").mkdir()
-    source = tmp_path / "input" / ARTICLE.name
-    source.write_bytes(ARTICLE.read_bytes())
-    return Workspace(tmp_path, source, fixture_package.path.parent)
+def sqlite_workspace(tmp_path, fixture_package):
+    """The same with a SQLite memory, for what is the file's own (a damaged file, its schema)."""
+    return Workspace(tmp_path, fixture_package.path.parent)
 
 
 class Workspace:
-    def __init__(self, root, source, packages_dir):
-        self.root, self.source, self.packages_dir = root, source, packages_dir
+    def __init__(self, root, packages_dir, memory: str | None = None):
+        (root / "input").mkdir()
+        self.source = root / "input" / ARTICLE.name
+        self.source.write_bytes(ARTICLE.read_bytes())
+        self.root, self.packages_dir = root, packages_dir
         self.out = root / "output"
-        self.memory = root / "tm" / "memory.sqlite"
+        self.memory = memory or str(root / "tm" / "memory.sqlite")
 
     def run(self, *args, packages_dir=None):
         return run_cli(*args, "--memory", str(self.memory), cwd=self.root,
@@ -95,7 +104,7 @@ def test_corrections_of_an_edited_input_are_refused_unless_included_on_purpose(w
     stderr = refused.stderr.decode()
     assert refused.returncode == 1 and stderr.count("\n") == 1, stderr
     assert "SHA-256" in stderr and "nothing recorded" in stderr and "--include-stale" in stderr, stderr
-    assert not workspace.memory.exists() or not _human_targets(workspace.memory)
+    assert not _human_targets(workspace.memory)
     applied = workspace.run("corrections", "apply", str(corrections), "--include-stale")
     stderr = applied.stderr.decode()
     assert applied.returncode == 0, stderr
@@ -123,9 +132,11 @@ def test_corrections_carrying_another_document_s_sentence_are_refused(workspace,
     assert all(pair["origin"] != "human" for pair in workspace.pairs())
 
 
-def _human_targets(memory: Path) -> list[tuple[str]]:
-    with sqlite3.connect(memory) as db:
-        return db.execute("SELECT target FROM entries WHERE origin = 'human' ORDER BY target").fetchall()
+def _human_targets(memory: str) -> list[tuple[str]]:
+    from pipeline.memory.store import TranslationMemory
+
+    with TranslationMemory(memory) as opened:
+        return sorted((entry.target,) for entry in opened.entries("human"))
 
 
 @pytest.mark.parametrize("content, message", [
@@ -144,7 +155,7 @@ def test_a_broken_corrections_file_changes_nothing(workspace, content, message):
     assert result.returncode == 1
     assert message in result.stderr.decode() and str(path) in result.stderr.decode()
     assert b"Traceback" not in result.stderr
-    assert not workspace.memory.exists()
+    assert not _human_targets(workspace.memory)
 
 
 def test_corrections_without_their_input_ask_for_it(workspace):
@@ -271,9 +282,10 @@ def test_control_characters_in_a_correction_never_break_the_xml_outputs(workspac
     ET.parse(workspace.out / f"{NAME}.xlf")
 
 
-def test_a_damaged_memory_file_is_one_clear_error(workspace):
-    workspace.memory.parent.mkdir(parents=True)
-    workspace.memory.write_bytes(b"this is not SQLite" * 100)
+def test_a_damaged_memory_file_is_one_clear_error(sqlite_workspace):
+    workspace = sqlite_workspace
+    Path(workspace.memory).parent.mkdir(parents=True)
+    Path(workspace.memory).write_bytes(b"this is not SQLite" * 100)
     result = workspace.run("brief", str(workspace.source), "--out", str(workspace.out))
     stderr = result.stderr.decode()
     assert result.returncode == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
@@ -308,7 +320,8 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
         assert db.execute("SELECT count(*) FROM human_history").fetchone()[0] == 0
 
 
-def test_a_memory_of_a_newer_pipeline_is_refused_in_one_line(workspace):
+def test_a_memory_of_a_newer_pipeline_is_refused_in_one_line(sqlite_workspace):
+    workspace = sqlite_workspace
     workspace.brief()
     with sqlite3.connect(workspace.memory) as db:
         db.execute("UPDATE alembic_version SET version_num = 'f00d'")
