@@ -293,7 +293,14 @@ def test_a_damaged_memory_file_is_one_clear_error(sqlite_workspace):
 
 
 def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path):
-    from pipeline.memory.store import TranslationMemory
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from pipeline.memory.store import MIGRATIONS, TranslationMemory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
     from pipeline.model import Engine
 
     path = tmp_path / "v1.sqlite"
@@ -305,6 +312,9 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
         db.execute("CREATE TABLE human_history (id INTEGER PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL, "
                    "approved INTEGER NOT NULL, note TEXT NOT NULL, recorded_from TEXT NOT NULL, recorded TEXT NOT NULL)")
         db.execute("INSERT INTO entries VALUES ('Ein Satz.', 'human', '', '', 'A sentence.', NULL, 1, '', '', 't', 't')")
+        for target in ("An earlier try.", "A sentence."):
+            db.execute("INSERT INTO human_history (source, target, approved, note, recorded_from, recorded) "
+                       "VALUES ('Ein Satz.', ?, 1, '', 'tmx:x.tmx', 't')", (target,))
         # a merge of the review page, as schema 2 recorded it: empty human English
         db.execute("INSERT INTO entries VALUES ('Ein zweiter.', 'human', '', '', '', NULL, 0, '', 'c', 't', 't')")
         db.execute("PRAGMA user_version=1")
@@ -315,9 +325,11 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
     assert merged is None, "a build never gets empty human English"
     assert (aligned.text, aligned.origin) == ("", "human"), "the merge is kept for briefs of existing English"
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         assert db.execute("PRAGMA user_version").fetchone()[0] > 3, "a pipeline from before Alembic refuses it"
-        assert db.execute("SELECT count(*) FROM human_history").fetchone()[0] == 0
+    with TranslationMemory(path) as memory:
+        assert [(v.version, v.target) for v in memory.versions("Ein Satz.")] == [(1, "An earlier try."),
+                                                                                 (2, "A sentence.")]
 
 
 def test_a_memory_of_a_newer_pipeline_is_refused_in_one_line(sqlite_workspace):

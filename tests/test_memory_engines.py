@@ -171,3 +171,47 @@ def test_the_memory_goes_on_through_a_server_restart_and_keeps_every_acknowledge
         recalled = memory.recall(["Vorher.", "Nach dem Neustart.", "Während."], engine)
         assert [t.text for t in recalled] == ["Before.", "After the restart.", "While it was away."]
         assert memory.history("Während.") == ["While it was away."]
+
+
+def test_each_save_names_the_version_it_edited_and_a_stale_one_is_a_conflict(location):
+    """What the review server needs: a version per sentence's human English, each version's author
+    and time, and the second of two reviewers who edited the same version told, nothing overwritten."""
+    from pipeline.memory.store import Conflict, TranslationMemory
+    from pipeline.model import HumanTranslation
+
+    with TranslationMemory(location) as memory:
+        assert memory.save_human(HumanTranslation("Ein Satz.", "A sentence."), "review", "anna", 0).version == 1
+        assert memory.save_human(HumanTranslation("Ein Satz.", "One sentence.", True), "review", "ben", 1).version == 2
+        with pytest.raises(Conflict) as conflict:
+            memory.save_human(HumanTranslation("Ein Satz.", "A single sentence."), "review", "carla", 1)
+        assert (conflict.value.current.version, conflict.value.current.author) == (2, "ben")
+        with pytest.raises(Conflict):
+            memory.save_human(HumanTranslation("Neu.", "New."), "review", "carla", 3)
+        [recorded] = memory.record_human([HumanTranslation("Ein Satz.", "Sentence one.")], "corrections:x.json")
+        assert (recorded.version, recorded.replaced) == (3, "One sentence.")
+        versions = memory.versions("Ein Satz.")
+        assert [(v.version, v.target, v.author, v.approved) for v in versions] == [
+            (1, "A sentence.", "anna", False), (2, "One sentence.", "ben", True), (3, "Sentence one.", "", False)]
+        assert all(v.recorded for v in versions) and memory.history("Neu.") == []
+
+
+def test_every_change_of_human_english_is_announced_on_postgresql(postgres):
+    import threading
+
+    from pipeline.memory.schema import source_key
+    from pipeline.memory.store import TranslationMemory
+    from pipeline.model import HumanTranslation
+
+    heard = []
+    with TranslationMemory(postgres.new_database()) as memory:
+        listener = threading.Thread(target=lambda: heard.extend(memory.changes(seconds=8)))
+        listener.start()
+        for _ in range(50):  # until the listener is in place: announcements before it are not kept
+            memory.save_human(HumanTranslation("Ein Satz.", f"Try {len(memory.versions('Ein Satz.'))}."), "review",
+                              "anna", len(memory.versions("Ein Satz.")))
+            if heard:
+                break
+            threading.Event().wait(0.1)
+        listener.join()
+    assert heard and all(key == source_key("Ein Satz.") for key, _ in heard)
+    assert [version for _, version in heard] == sorted(version for _, version in heard)

@@ -4,14 +4,17 @@ the URL, ``PGPASSWORD`` or ``~/.pgpass``, never printed: ``label`` masks it)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from pipeline.errors import PipelineError
 
-__all__ = ["accepts", "label", "engine", "create_whole", "explain", "reconnects", "insert", "size_bytes",
-           "lock_for_migration"]
+__all__ = ["accepts", "label", "engine", "create_whole", "explain", "reconnects", "insert", "notify", "changes",
+           "size_bytes", "lock_for_migration"]
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 _MIGRATION_LOCK = 0x6465656E  # pg_advisory_xact_lock key: one schema migration at a time
 
@@ -81,6 +84,29 @@ def explain(location: str, message: str) -> str:
         return (f"{message}; this database's owner must let the user create and change tables in it "
                 "(GRANT CREATE, USAGE ON SCHEMA public)")
     return message
+
+
+CHANNEL = "translation_memory"
+"""Where every change of human English is announced (``NOTIFY``), for the review server's live updates."""
+
+
+def notify(connection, key: str, version: int) -> None:
+    """Announce a change of human English; PostgreSQL delivers it when the transaction commits."""
+    connection.execute(text("SELECT pg_notify(:channel, :payload)"),
+                       {"channel": CHANNEL, "payload": json.dumps({"source_key": key, "version": version})})
+
+
+def changes(location: str, seconds: float) -> Iterator[tuple[str, int]]:
+    """Each change announced on ``CHANNEL`` during ``seconds``: (sentence key, version)."""
+    import psycopg
+
+    url = make_url(_with_driver(location))
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as connection:
+        connection.execute(f"LISTEN {CHANNEL}")
+        for notice in connection.notifies(timeout=seconds):
+            change = json.loads(notice.payload)
+            yield change["source_key"], change["version"]
 
 
 def size_bytes(_location: str, connection) -> int:

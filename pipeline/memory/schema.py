@@ -28,6 +28,7 @@ entries = Table(
     Column("recorded_from", Text, nullable=False, server_default=""),
     Column("created", Text, nullable=False),
     Column("updated", Text, nullable=False),
+    Column("version", Integer, nullable=False, server_default="0"),  # human English: 1 for the first, then + 1
 )
 
 human_history = Table(
@@ -40,6 +41,8 @@ human_history = Table(
     Column("note", Text, nullable=False),
     Column("recorded_from", Text, nullable=False),
     Column("recorded", Text, nullable=False),
+    Column("version", Integer, nullable=False, server_default="0"),
+    Column("author", Text, nullable=False, server_default=""),
     Index("human_history_by_source", "source_key", "id"),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,8 +17,8 @@ from sqlalchemy.dialects.sqlite import insert
 
 from pipeline.errors import PipelineError
 
-__all__ = ["accepts", "label", "engine", "create_whole", "explain", "reconnects", "insert", "size_bytes",
-           "lock_for_migration"]
+__all__ = ["accepts", "label", "engine", "create_whole", "explain", "reconnects", "insert", "notify", "changes",
+           "size_bytes", "lock_for_migration"]
 BUSY_TIMEOUT_SECONDS = 60
 WRITE = "pipeline_write"
 """The execution option that marks a write transaction (``BEGIN IMMEDIATE``)."""
@@ -88,6 +88,14 @@ def explain(_location: str, message: str) -> str:
         return (f"{message}; if it is damaged, restore it from a backup or re-import a TMX export (choose another "
                 "with --memory)")
     return message
+
+
+def notify(_connection, _key: str, _version: int) -> None:
+    """One file, one writer at a time: a reader finds changes by reading again."""
+
+
+def changes(_location: str, _seconds: float) -> Iterator[tuple[str, int]]:
+    return iter(())
 
 
 def size_bytes(location: str, _connection) -> int:

@@ -40,6 +40,33 @@ class Recorded:
     translation: HumanTranslation
     replaced: str | None
     """The different human English it replaced, if any (still kept in the history)."""
+    version: int = 0
+    """The sentence's human English is now at this version."""
+
+
+@dataclass(frozen=True)
+class HumanVersion:
+    """One recorded version of a sentence's human English."""
+
+    version: int
+    target: str
+    approved: bool
+    note: str
+    author: str
+    recorded: str
+    recorded_from: str
+
+
+class Conflict(PipelineError):
+    """A save that names a version of the sentence's human English that is no longer the newest:
+    another reviewer saved meanwhile. Nothing was recorded; ``current`` is theirs."""
+
+    def __init__(self, source: str, edited: int, current: HumanVersion | None) -> None:
+        self.source, self.edited, self.current = source, edited, current
+        newest = f"version {current.version} by {current.author or 'someone'} at {current.recorded}" if current \
+            else "none"
+        super().__init__(f"{source[:60]!r}: edited at version {edited}, but its human English is now {newest}; "
+                         "nothing was saved")
 
 
 @dataclass(frozen=True)
@@ -228,39 +255,74 @@ class TranslationMemory:
 
     # -- human work --------------------------------------------------------------------------
 
-    def record_human(self, translations: Iterable[HumanTranslation], recorded_from: str) -> list[Recorded]:
+    def record_human(self, translations: Iterable[HumanTranslation], recorded_from: str,
+                     author: str = "") -> list[Recorded]:
         """Record human English (one transaction); the newest wins, every version stays in the history.
 
         German and English are normalized like the read stage's text: one line, no control or
         invisible characters, whatever file they came from.
         """
+        items = [_normalized(item) for item in translations]
         stamp = now()
-        items = list(translations)
-        for item in items:
-            if not normalize_text(item.source) or not normalize_text(item.target):
-                raise PipelineError(f"human English for {normalize_text(item.source)[:60]!r} is empty; nothing was "
-                                    "recorded (an alignment merge is recorded with record_alignment)")
-        upsert = self._upsert(("target", "approved", "note", "recorded_from", "updated"))
+        return self._run(lambda connection: [self._save(connection, item, recorded_from, author, stamp)
+                                             for item in items], write=True)
 
-        def work(connection: Connection) -> list[Recorded]:
-            results = []
-            for item in items:
-                source, target = normalize_text(item.source), normalize_text(item.target)
-                key = source_key(source)
-                before = connection.execute(select(entries.c.target).where(
-                    entries.c.source_key == key, entries.c.origin == "human", entries.c.model == "",
-                    entries.c.settings == "")).scalar_one_or_none()
-                connection.execute(upsert, {"source_key": key, "origin": "human", "model": "", "settings": "",
-                                            "source": source, "target": target, "score": None, "parts": 1,
-                                            "approved": item.approved, "note": item.note,
-                                            "recorded_from": recorded_from, "created": stamp, "updated": stamp})
-                connection.execute(human_history.insert(), {
-                    "source_key": key, "source": source, "target": target, "approved": item.approved,
-                    "note": item.note, "recorded_from": recorded_from, "recorded": stamp})
-                results.append(Recorded(translation=item, replaced=before if before not in (None, target) else None))
-            return results
+    def save_human(self, translation: HumanTranslation, recorded_from: str, author: str,
+                   edited_version: int) -> Recorded:
+        """Record one sentence's human English as a reviewer saves it: only if its human English is
+        still at ``edited_version`` (0: none yet), the version the reviewer edited; else ``Conflict``
+        with the version another reviewer saved meanwhile, and nothing is recorded."""
+        item = _normalized(translation)
+        return self._run(lambda connection: self._save(connection, item, recorded_from, author, now(), edited_version),
+                         write=True)
 
-        return self._run(work, write=True)
+    def _save(self, connection: Connection, item: HumanTranslation, recorded_from: str, author: str, stamp: str,
+              edited_version: int | None = None) -> Recorded:
+        key = source_key(item.source)
+        human = and_(entries.c.source_key == key, entries.c.origin == "human", entries.c.model == "",
+                     entries.c.settings == "")
+        before = connection.execute(select(entries.c.target, entries.c.version).where(human)).one_or_none()
+        values = {"target": item.target, "approved": item.approved, "note": item.note, "recorded_from": recorded_from,
+                  "updated": stamp}
+        if before is None:
+            version = connection.execute(
+                self._kind.insert(entries).on_conflict_do_nothing().returning(entries.c.version),
+                {**values, "source_key": key, "origin": "human", "model": "", "settings": "", "source": item.source,
+                 "score": None, "parts": 1, "created": stamp, "version": 1}).scalar_one_or_none()
+            changed = version is not None and edited_version in (None, 0)
+        else:  # counted in the database, so two saves at once never both become the same version
+            guard = [] if edited_version is None else [entries.c.version == edited_version]
+            version = connection.execute(entries.update().where(human, *guard)
+                                         .values(**values, version=entries.c.version + 1)
+                                         .returning(entries.c.version)).scalar_one_or_none()
+            changed = version is not None
+        if not changed:
+            current = self._versions(connection, item.source)[-1:]
+            raise Conflict(item.source, edited_version or 0, current[0] if current else None)
+        connection.execute(human_history.insert(), {
+            "source_key": key, "source": item.source, "target": item.target, "approved": item.approved,
+            "note": item.note, "recorded_from": recorded_from, "recorded": stamp, "version": version,
+            "author": author})
+        self._kind.notify(connection, key, version)
+        replaced = before.target if before is not None and before.target != item.target else None
+        return Recorded(translation=item, replaced=replaced, version=version)
+
+    def changes(self, seconds: float) -> Iterator[tuple[str, int]]:
+        """Human English recorded by anyone, as it is committed: (German sentence's key, version), for
+        ``seconds`` (PostgreSQL's ``LISTEN``; a SQLite memory has no one else to hear from)."""
+        return self._kind.changes(self._location, seconds)
+
+    def versions(self, source: str) -> list[HumanVersion]:
+        """Every human English recorded for a sentence, oldest first: who, when, from where."""
+        return self._run(lambda connection: self._versions(connection, normalize_text(source)))
+
+    @staticmethod
+    def _versions(connection: Connection, text: str) -> list[HumanVersion]:
+        table = human_history.c
+        rows = connection.execute(select(table.source, table.version, table.target, table.approved, table.note,
+                                         table.author, table.recorded, table.recorded_from)
+                                  .where(table.source_key == source_key(text)).order_by(table.id))
+        return [HumanVersion(*row[1:3], bool(row[3]), *row[4:]) for row in rows if row[0] == text]
 
     def record_alignment(self, translations: Iterable[HumanTranslation], english: str, recorded_from: str) -> int:
         """Record a reviewer's pairs of a brief of the English file named ``english`` (one
@@ -296,11 +358,7 @@ class TranslationMemory:
 
     def history(self, source: str) -> list[str]:
         """Every human English ever recorded for a sentence, oldest first."""
-        text = normalize_text(source)
-        rows = self._run(lambda connection: connection.execute(
-            select(human_history.c.source, human_history.c.target)
-            .where(human_history.c.source_key == source_key(text)).order_by(human_history.c.id)).all())
-        return [target for found, target in rows if found == text]
+        return [version.target for version in self.versions(source)]
 
     def stats(self) -> MemoryStats:
         return self._run(self._stats)
@@ -323,6 +381,16 @@ class TranslationMemory:
             history=count(human_history),
             alignments=count(alignment_corrections),
         )
+
+
+def _normalized(item: HumanTranslation) -> HumanTranslation:
+    """German and English as the read stage keeps text; empty human English is refused (an
+    alignment merge is recorded with ``record_alignment``)."""
+    source, target = normalize_text(item.source), normalize_text(item.target)
+    if not source or not target:
+        raise PipelineError(f"human English for {source[:60]!r} is empty; nothing was recorded (an alignment merge "
+                            "is recorded with record_alignment)")
+    return HumanTranslation(source, target, item.approved, item.note)
 
 
 def _keyed(sources: Sequence[str]) -> dict[str, str]:
