@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 
 import pytest
 
@@ -215,3 +216,31 @@ def test_every_change_of_human_english_is_announced_on_postgresql(postgres):
         listener.join()
     assert heard and all(key == source_key("Ein Satz.") for key, _ in heard)
     assert [version for _, version in heard] == sorted(version for _, version in heard)
+
+
+def test_a_killed_test_run_leaves_no_postgresql_behind(tmp_path):
+    """The throwaway server is stopped by its watchdog when the process that started it is SIGKILLed."""
+    import os
+    import signal
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    script = ("import sys, time; from tools.throwaway_postgres import Cluster; cluster = Cluster(); "
+              "print(cluster.data, flush=True); time.sleep(600)")
+    owner = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    data = owner.stdout.readline().strip()
+    assert data and _servers_of(data), "the server runs"
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    deadline = time.monotonic() + 30
+    while _servers_of(data) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _servers_of(data), "the server outlived the killed process"
+
+
+def _servers_of(data: str) -> list[str]:
+    found = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+    return [line for line in found if data in line and "postgres" in line]

@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the tests and ``make bench``, from Debian's ``postgresql``
 (``make setup``): ``initdb`` in a temporary folder, the server on a Unix socket there (trust) and on a free
-loopback port (password), stopped with its processes when the tests end. As root (CI), the
-server runs as the ``postgres`` user: PostgreSQL refuses root."""
+loopback port (password), stopped with its processes when the tests end, and by a watchdog when
+the process that started it is killed (``_WATCHDOG``). As root (CI), the server runs as the
+``postgres`` user: PostgreSQL refuses root."""
 
 from __future__ import annotations
 
@@ -10,12 +11,28 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import psycopg
 
 PASSWORD_USER, PASSWORD = "redaktion", "s3cret-Kennwort"
+_WATCHDOG = """
+import ctypes, os, signal, subprocess, sys
+parent, stop_server = int(sys.argv[1]), sys.argv[2:]
+def stop(*_):
+    subprocess.run(stop_server, capture_output=True)
+    os._exit(0)
+signal.signal(signal.SIGTERM, stop)
+ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM when the parent dies
+if os.getppid() != parent:
+    stop()
+while True:
+    signal.pause()
+"""
+"""A process that stops the server when the process that started the cluster dies, SIGKILL
+included (``pg_ctl`` detaches the server, so it would outlive a killed test run)."""
 
 
 def binaries() -> Path | None:
@@ -55,6 +72,8 @@ class Cluster:
         if self._as_owner:
             shutil.chown(self.data / "pg_hba.conf", "postgres", "postgres")
         self.start()
+        self._watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()),
+                                           *self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")])
         with self.admin() as connection:
             connection.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'")
         self._databases = 0
@@ -67,11 +86,12 @@ class Cluster:
         """Stop the server (``fast``: its connections are cut, as in a restart), keeping its data."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
-    def _run(self, program: str, *args: str) -> None:
+    def _command(self, program: str, *args: str) -> list[str]:
         command = [str(self._bin / program), *args]
-        if self._as_owner:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        return ["runuser", "-u", "postgres", "--", *command] if self._as_owner else command
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(self._command(program, *args), check=True, capture_output=True, timeout=120)
 
     def admin(self, database: str = "postgres"):
         return psycopg.connect(host=str(self.folder), port=self.port, user="postgres", dbname=database,
@@ -97,4 +117,6 @@ class Cluster:
         try:
             self.stop_server("immediate")
         finally:
+            self._watchdog.kill()
+            self._watchdog.wait()
             shutil.rmtree(self.folder, ignore_errors=True)
