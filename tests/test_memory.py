@@ -296,11 +296,12 @@ def test_a_memory_of_the_first_schema_is_upgraded_and_keeps_human_work(tmp_path)
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from pipeline.memory.store import MIGRATIONS, TranslationMemory
+    from pipeline.memory.store import HEAD, MIGRATIONS, TranslationMemory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(config).get_current_head()
+    assert head == HEAD, "store.HEAD names the newest migration"
     from pipeline.model import Engine
 
     path = tmp_path / "v1.sqlite"
