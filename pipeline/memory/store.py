@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, inspect, or_, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from pipeline.errors import PipelineError
@@ -90,9 +90,10 @@ def engine_of(location: str) -> ModuleType:
     return next(engine for engine in ENGINES if engine.accepts(location))
 
 
-def label(location: str | Path) -> str:
-    """A memory's location as every message, log and record names it: a URL's password masked."""
-    return engine_of(str(location)).label(str(location))
+def _create(location: str) -> None:
+    """A new memory at ``location``, its tables made (and closed again)."""
+    with TranslationMemory(location):
+        pass
 
 
 def now() -> str:
@@ -107,7 +108,7 @@ class TranslationMemory:
         self._kind = engine_of(location)
         self._location = location
         self.path = self._kind.label(location)
-        self._kind.create_whole(location, lambda where: TranslationMemory(where).__exit__())
+        self._kind.create_whole(location, _create)
         self._engine = self._kind.engine(location)
         self._writer = self._engine.execution_options(**{sqlite.WRITE: True})
         try:
@@ -410,8 +411,6 @@ def _chunks(keys: list[str]) -> Iterator[list[str]]:
 
 def _revision(connection: Connection) -> str | None:
     """The memory's Alembic revision; ``None`` for a new memory or one from before Alembic."""
-    from sqlalchemy import inspect, text
-
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
@@ -437,9 +436,9 @@ def copy(source: TranslationMemory, target: TranslationMemory) -> tuple[int, str
     """Every entry, human version and alignment correction of ``source`` into ``target``, which must
     be empty, in one transaction; then both are read back and compared (``digest``): the copy
     stands only if counts and content agree, else it is undone. Returns the count and digest."""
-    if target.digest()[0]:
-        raise PipelineError(f"{target.path}: already holds translation memory; copy into a new, empty one")
     with source._read() as reading, target._write() as writing:
+        if any(writing.execute(select(exists().select_from(table))).scalar_one() for table in _TABLES):
+            raise PipelineError(f"{target.path}: already holds translation memory; copy into a new, empty one")
         for table in _TABLES:
             columns = [column for column in table.c if column.name != "id"]
             batch = []
